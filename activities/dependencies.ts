@@ -1,0 +1,24 @@
+import type { Logger } from '../config/logger.js';
+import type { TaxRuleSet } from '../domain/tax/types.js';
+import type { Mailer } from '../integrations/mail/mailer.js';
+import type { SupplierInvoiceGateway } from '../integrations/sap/gateway.js';
+import type { Principal } from '../integrations/statement-view.js';
+import type { PrismaClient } from '../store/prisma.js';
+
+/** What the activities need from the outside world, created once per worker process. */
+export interface ActivityDependencies {
+  prisma: PrismaClient;
+  sapGateway: SupplierInvoiceGateway;
+  mailer: Pick<Mailer, 'sendStatementEmail'>;
+  /** Domain of the Message-IDs of statement emails, for example incentra.local. */
+  messageIdDomain: string;
+  /** Folder of rendered invoice PDFs; one subfolder per period. */
+  documentsDir: string;
+  principal: Principal;
+  /** G/L account the commission expense is posted to. */
+  expenseAccount: string;
+  taxRules: TaxRuleSet;
+  logger: Logger;
+  /** Clock, replaceable in tests. */
+  now: () => Date;
+}

@@ -1,0 +1,201 @@
+import type { CalculationInput, PlanAssignmentInput } from '../domain/engine/types.js';
+import type {
+  OrderRecord,
+  OrderState,
+  Partner,
+  PreviousPayment,
+  ProductCategory,
+  TaxProfile,
+} from '../domain/model.js';
+import { parsePlanDefinition } from '../domain/plan/definition.js';
+import type { TaxRuleSet } from '../domain/tax/types.js';
+import type { PrismaClient } from './prisma.js';
+
+export interface PeriodBounds {
+  periodId: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+/** Statement statuses whose lines count as paid for later periods. */
+export const SETTLED_STATEMENT_STATUSES = ['approved', 'posted', 'delivered'] as const;
+
+/**
+ * Loads everything the engine needs for one period: the orders with an accepted state change in
+ * the period (with their whole accepted history), their partners, the plan versions assigned on
+ * the period's first day, earlier settled payments for those orders, and year-to-date commissions.
+ * Throws PlanValidationError when a stored plan definition is invalid, naming the field.
+ */
+export async function loadCalculationInput(
+  prisma: PrismaClient,
+  period: PeriodBounds,
+  taxRules: TaxRuleSet,
+): Promise<CalculationInput> {
+  const startsAt = new Date(period.startsAt);
+  const endsAt = new Date(period.endsAt);
+
+  const orderIds = await prisma.orderEvent.findMany({
+    where: { status: 'accepted', occurredAt: { gte: startsAt, lt: endsAt } },
+    select: { orderId: true },
+    distinct: ['orderId'],
+  });
+  const ids = orderIds.map((row) => row.orderId);
+
+  const [orders, previousLines] = await Promise.all([
+    loadOrders(prisma, ids),
+    loadSettledLines(prisma, ids, period.periodId),
+  ]);
+  const partnerIds = [...new Set(orders.map((order) => order.partnerId))].sort();
+
+  const [partners, assignments, yearToDateCommissions] = await Promise.all([
+    loadPartners(prisma, partnerIds),
+    loadAssignments(prisma, partnerIds, startsAt),
+    loadYearToDate(prisma, partnerIds, period.periodId),
+  ]);
+
+  return {
+    period: { id: period.periodId, startsAt: period.startsAt, endsAt: period.endsAt },
+    partners,
+    orders,
+    assignments,
+    previousPayments: previousLines,
+    taxRules,
+    yearToDateCommissions,
+  };
+}
+
+async function loadOrders(prisma: PrismaClient, ids: string[]): Promise<OrderRecord[]> {
+  const [rows, events] = await Promise.all([
+    prisma.order.findMany({ where: { id: { in: ids } }, include: { product: true }, orderBy: { orderNumber: 'asc' } }),
+    prisma.orderEvent.findMany({
+      where: { orderId: { in: ids }, status: 'accepted' },
+      select: { orderId: true, state: true, occurredAt: true, sourceEventId: true },
+      orderBy: [{ occurredAt: 'asc' }, { sourceEventId: 'asc' }],
+    }),
+  ]);
+  const historyByOrder = new Map<string, typeof events>();
+  for (const event of events) {
+    const history = historyByOrder.get(event.orderId) ?? [];
+    history.push(event);
+    historyByOrder.set(event.orderId, history);
+  }
+
+  return rows.map((row) => ({
+    id: row.id,
+    orderNumber: row.orderNumber,
+    partnerId: row.partnerId,
+    productId: row.productId,
+    productName: row.product.name,
+    category: row.category as ProductCategory,
+    territory: row.territory,
+    value: row.value.toFixed(2),
+    quantity: row.quantity.toString(),
+    unit: row.product.unit,
+    attributes: (row.attributes ?? {}) as Record<string, unknown>,
+    history: (historyByOrder.get(row.id) ?? []).map((event) => ({
+      state: event.state as OrderState,
+      at: event.occurredAt.toISOString(),
+      sourceEventId: event.sourceEventId,
+    })),
+  }));
+}
+
+async function loadPartners(prisma: PrismaClient, ids: string[]): Promise<Partner[]> {
+  const rows = await prisma.partner.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
+  return rows.map(toPartner);
+}
+
+/** Converts a partner row to the domain's Partner. */
+export function toPartner(row: {
+  id: string;
+  name: string;
+  kind: string;
+  parentId: string | null;
+  territory: string;
+  email: string;
+  sapVendorId: string;
+  taxProfile: unknown;
+}): Partner {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind as Partner['kind'],
+    ...(row.parentId ? { parentId: row.parentId } : {}),
+    territory: row.territory,
+    email: row.email,
+    sapVendorId: row.sapVendorId,
+    taxProfile: row.taxProfile as TaxProfile,
+  };
+}
+
+async function loadAssignments(prisma: PrismaClient, partnerIds: string[], day: Date): Promise<PlanAssignmentInput[]> {
+  const rows = await prisma.planAssignment.findMany({
+    where: {
+      partnerId: { in: partnerIds },
+      effectiveFrom: { lte: day },
+      OR: [{ effectiveTo: null }, { effectiveTo: { gte: day } }],
+    },
+    include: { planVersion: { include: { plan: true } } },
+    orderBy: [{ partnerId: 'asc' }, { planVersionId: 'asc' }],
+  });
+
+  const definitions = new Map<string, ReturnType<typeof parsePlanDefinition>>();
+  return rows.map((row) => {
+    let definition = definitions.get(row.planVersionId);
+    if (!definition) {
+      definition = parsePlanDefinition(row.planVersion.definition);
+      definitions.set(row.planVersionId, definition);
+    }
+    return {
+      partnerId: row.partnerId,
+      planId: row.planVersion.planId,
+      planVersionId: row.planVersionId,
+      planName: row.planVersion.plan.name,
+      definition,
+    };
+  });
+}
+
+async function loadSettledLines(
+  prisma: PrismaClient,
+  orderIds: string[],
+  periodId: string,
+): Promise<PreviousPayment[]> {
+  const rows = await prisma.commissionLine.findMany({
+    where: {
+      orderId: { in: orderIds },
+      statement: { periodId: { not: periodId }, status: { in: [...SETTLED_STATEMENT_STATUSES] } },
+    },
+    select: { orderId: true, ruleId: true, amount: true, explanation: true, planVersionId: true },
+  });
+
+  return rows.map((row) => {
+    const explanation = row.explanation as { state?: OrderState; planId?: string };
+    return {
+      orderId: row.orderId ?? '',
+      ruleId: row.ruleId,
+      state: explanation.state ?? 'cancelled',
+      amount: row.amount.toFixed(2),
+      ...(explanation.planId ? { planId: explanation.planId } : {}),
+      planVersionId: row.planVersionId,
+    };
+  });
+}
+
+async function loadYearToDate(
+  prisma: PrismaClient,
+  partnerIds: string[],
+  periodId: string,
+): Promise<Record<string, string>> {
+  const year = periodId.slice(0, 4);
+  const sums = await prisma.statement.groupBy({
+    by: ['partnerId'],
+    where: {
+      partnerId: { in: partnerIds },
+      periodId: { gte: `${year}-01`, lt: periodId },
+      status: { in: [...SETTLED_STATEMENT_STATUSES] },
+    },
+    _sum: { netCommission: true },
+  });
+  return Object.fromEntries(sums.map((row) => [row.partnerId, (row._sum.netCommission ?? 0).toFixed(2)]));
+}

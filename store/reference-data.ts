@@ -1,0 +1,323 @@
+/**
+ * Bulk upserts of the reference data that order events point to: partners, products and plans
+ * with their versions and assignments. Each function writes in one transaction, with one INSERT
+ * for all new rows.
+ */
+import type { Partner, PartnerKind, ProductCategory } from '../domain/model.js';
+import { parsePlanDefinition, type PlanDefinition } from '../domain/plan/definition.js';
+import type { Prisma, PrismaClient } from './prisma.js';
+
+/** A partner with the Id of its Salesforce Account. */
+export type PartnerInput = Partner & { salesforceId: string };
+
+/** A catalogue product. `id` is the Salesforce Product2 Id, `code` the product code. */
+export interface ProductInput {
+  id: string;
+  code: string;
+  name: string;
+  category: ProductCategory;
+  /** Unit of the order quantity, for example kWh, kWp, Each, Job. */
+  unit: string;
+}
+
+/** One version of a plan. Dates are `YYYY-MM-DD`, and `effectiveTo` is inclusive or null for an open end. */
+export interface PlanVersionInput {
+  id: string;
+  version: number;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  definition: PlanDefinition;
+}
+
+/** A plan, its versions, and the partner kinds every version is assigned to. */
+export interface PlanInput {
+  id: string;
+  name: string;
+  versions: PlanVersionInput[];
+  assignTo: PartnerKind[];
+}
+
+/** Raised when the same id appears twice in one upsert. */
+export class DuplicateReferenceIdError extends Error {
+  override readonly name = 'DuplicateReferenceIdError';
+
+  constructor(
+    readonly entity: 'partner' | 'product' | 'plan' | 'plan version',
+    readonly id: string,
+  ) {
+    super(`${entity} ${id} appears more than once in the input; merge the entries`);
+  }
+}
+
+/** Raised when a partner names a parent that is neither in the input nor stored. */
+export class UnknownParentPartnerError extends Error {
+  override readonly name = 'UnknownParentPartnerError';
+
+  constructor(
+    readonly partnerId: string,
+    readonly parentId: string,
+  ) {
+    super(`partner ${partnerId} names parent ${parentId}, which is not a known partner; load the agency first`);
+  }
+}
+
+/** Raised when an upsert would change a plan version that a calculation has used. Nothing of the call is stored. */
+export class PlanVersionInUseError extends Error {
+  override readonly name = 'PlanVersionInUseError';
+
+  constructor(
+    readonly planId: string,
+    readonly versionId: string,
+    readonly usedAt: string,
+  ) {
+    super(
+      `plan version ${versionId} of plan ${planId} was used by a calculation at ${usedAt} and cannot change; ` +
+        'add a new version with a later effectiveFrom instead',
+    );
+  }
+}
+
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 60_000 };
+
+/**
+ * Creates new partners and updates known ones (matched by partner id), agencies before their
+ * agents. Returns the number of each.
+ * Throws DuplicateReferenceIdError or UnknownParentPartnerError before writing anything.
+ */
+export async function upsertPartners(
+  prisma: PrismaClient,
+  partners: PartnerInput[],
+): Promise<{ created: number; updated: number }> {
+  const byId = indexById('partner', partners);
+
+  return prisma.$transaction(async (tx) => {
+    const existing = await existingIds(tx.partner, [...byId.keys()]);
+    const externalParents = partners.flatMap((partner) =>
+      partner.parentId !== undefined && !byId.has(partner.parentId) && !existing.has(partner.parentId) ? [partner] : [],
+    );
+    const storedParents = await existingIds(
+      tx.partner,
+      externalParents.map((partner) => partner.parentId!),
+    );
+    const orphan = externalParents.find((partner) => !storedParents.has(partner.parentId!));
+    if (orphan) throw new UnknownParentPartnerError(orphan.id, orphan.parentId!);
+
+    const rows = sortParentsFirst(partners).map(toPartnerRow);
+    const created = rows.filter((row) => !existing.has(row.id));
+    if (created.length > 0) {
+      await tx.partner.createMany({ data: created });
+    }
+    const updated = rows.filter((row) => existing.has(row.id));
+    for (const row of updated) {
+      await tx.partner.update({ where: { id: row.id }, data: row });
+    }
+    return { created: created.length, updated: updated.length };
+  }, TRANSACTION_OPTIONS);
+}
+
+/**
+ * Creates new products and updates known ones (matched by id). Returns the number of each.
+ * Throws DuplicateReferenceIdError before writing anything.
+ */
+export async function upsertProducts(
+  prisma: PrismaClient,
+  products: ProductInput[],
+): Promise<{ created: number; updated: number }> {
+  const byId = indexById('product', products);
+
+  return prisma.$transaction(async (tx) => {
+    const existing = await existingIds(tx.product, [...byId.keys()]);
+    const created = products.filter((product) => !existing.has(product.id));
+    if (created.length > 0) {
+      await tx.product.createMany({ data: created });
+    }
+    const updated = products.filter((product) => existing.has(product.id));
+    for (const product of updated) {
+      await tx.product.update({ where: { id: product.id }, data: product });
+    }
+    return { created: created.length, updated: updated.length };
+  }, TRANSACTION_OPTIONS);
+}
+
+/**
+ * Creates or updates plans and their versions, and assigns every version to each stored partner
+ * of the plan's `assignTo` kinds for the version's date range. Partners loaded later get an
+ * assignment on the next call; assignments are never removed. Definitions are validated and
+ * stored with their defaults filled in. A version whose content is unchanged is left alone.
+ * Returns the number of plans, versions and new assignments.
+ * Throws PlanValidationError for an invalid definition, DuplicateReferenceIdError, or
+ * PlanVersionInUseError when a version with `usedAt` set would change; nothing is stored then.
+ */
+export async function upsertPlans(
+  prisma: PrismaClient,
+  plans: PlanInput[],
+): Promise<{ plans: number; versions: number; assignmentsCreated: number }> {
+  indexById('plan', plans);
+  indexById(
+    'plan version',
+    plans.flatMap((plan) => plan.versions),
+  );
+  const versions = plans.flatMap((plan) =>
+    plan.versions.map((version) => ({
+      planId: plan.id,
+      assignTo: plan.assignTo,
+      row: {
+        id: version.id,
+        planId: plan.id,
+        version: version.version,
+        effectiveFrom: toDate(version.effectiveFrom),
+        effectiveTo: version.effectiveTo === null ? null : toDate(version.effectiveTo),
+        definition: parsePlanDefinition(version.definition) as unknown as Prisma.InputJsonObject,
+      },
+    })),
+  );
+
+  return prisma.$transaction(async (tx) => {
+    for (const plan of plans) {
+      await tx.plan.upsert({
+        where: { id: plan.id },
+        create: { id: plan.id, name: plan.name },
+        update: { name: plan.name },
+      });
+    }
+
+    const stored = await tx.planVersion.findMany({ where: { id: { in: versions.map((version) => version.row.id) } } });
+    const storedById = new Map(stored.map((version) => [version.id, version]));
+    for (const { planId, row } of versions) {
+      const current = storedById.get(row.id);
+      if (!current) {
+        await tx.planVersion.create({ data: row });
+        continue;
+      }
+      if (sameVersionContent(current, row)) continue;
+      if (current.usedAt !== null) {
+        throw new PlanVersionInUseError(planId, row.id, current.usedAt.toISOString());
+      }
+      await tx.planVersion.update({ where: { id: row.id }, data: row });
+      await tx.planAssignment.updateMany({
+        where: { planVersionId: row.id },
+        data: { effectiveFrom: row.effectiveFrom, effectiveTo: row.effectiveTo },
+      });
+    }
+
+    let assignmentsCreated = 0;
+    for (const { assignTo, row } of versions) {
+      assignmentsCreated += await assignVersion(tx, row, assignTo);
+    }
+    return { plans: plans.length, versions: versions.length, assignmentsCreated };
+  }, TRANSACTION_OPTIONS);
+}
+
+async function assignVersion(
+  tx: Prisma.TransactionClient,
+  version: { id: string; effectiveFrom: Date; effectiveTo: Date | null },
+  kinds: PartnerKind[],
+): Promise<number> {
+  const partners = await tx.partner.findMany({ where: { kind: { in: kinds } }, select: { id: true } });
+  const assigned = await tx.planAssignment.findMany({
+    where: { planVersionId: version.id },
+    select: { partnerId: true },
+  });
+  const assignedIds = new Set(assigned.map((assignment) => assignment.partnerId));
+  const missing = partners.filter((partner) => !assignedIds.has(partner.id));
+  if (missing.length === 0) return 0;
+
+  const result = await tx.planAssignment.createMany({
+    data: missing.map((partner) => ({
+      planVersionId: version.id,
+      partnerId: partner.id,
+      effectiveFrom: version.effectiveFrom,
+      effectiveTo: version.effectiveTo,
+    })),
+  });
+  return result.count;
+}
+
+function sameVersionContent(
+  stored: { planId: string; version: number; effectiveFrom: Date; effectiveTo: Date | null; definition: unknown },
+  next: { planId: string; version: number; effectiveFrom: Date; effectiveTo: Date | null; definition: unknown },
+): boolean {
+  return (
+    stored.planId === next.planId &&
+    stored.version === next.version &&
+    stored.effectiveFrom.getTime() === next.effectiveFrom.getTime() &&
+    (stored.effectiveTo?.getTime() ?? null) === (next.effectiveTo?.getTime() ?? null) &&
+    canonicalJson(stored.definition) === canonicalJson(next.definition)
+  );
+}
+
+/** JSON text with object keys sorted, because jsonb does not keep the key order of the input. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, member]) => member !== undefined)
+      .sort(([left], [right]) => compareText(left, right));
+    return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function compareText(left: string, right: string): number {
+  if (left < right) return -1;
+  if (left > right) return 1;
+  return 0;
+}
+
+function toDate(day: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
+    throw new RangeError(`invalid date ${JSON.stringify(day)}; write it as YYYY-MM-DD`);
+  }
+  return new Date(`${day}T00:00:00.000Z`);
+}
+
+function toPartnerRow(partner: PartnerInput): Prisma.PartnerCreateManyInput {
+  return {
+    id: partner.id,
+    salesforceId: partner.salesforceId,
+    name: partner.name,
+    kind: partner.kind,
+    parentId: partner.parentId ?? null,
+    territory: partner.territory,
+    country: partner.taxProfile.country,
+    email: partner.email,
+    sapVendorId: partner.sapVendorId,
+    taxProfile: partner.taxProfile as unknown as Prisma.InputJsonObject,
+  };
+}
+
+/** Orders partners so that every parent in the list comes before its agents. */
+function sortParentsFirst(partners: PartnerInput[]): PartnerInput[] {
+  const byId = new Map(partners.map((partner) => [partner.id, partner]));
+  const depth = (partner: PartnerInput): number => {
+    let levels = 0;
+    let parentId = partner.parentId;
+    while (parentId !== undefined && byId.has(parentId) && levels <= byId.size) {
+      levels += 1;
+      parentId = byId.get(parentId)!.parentId;
+    }
+    return levels;
+  };
+  return partners
+    .map((partner) => ({ partner, depth: depth(partner) }))
+    .sort((left, right) => left.depth - right.depth)
+    .map((entry) => entry.partner);
+}
+
+function indexById<T extends { id: string }>(entity: DuplicateReferenceIdError['entity'], items: T[]): Map<string, T> {
+  const byId = new Map<string, T>();
+  for (const item of items) {
+    if (byId.has(item.id)) throw new DuplicateReferenceIdError(entity, item.id);
+    byId.set(item.id, item);
+  }
+  return byId;
+}
+
+async function existingIds(
+  delegate: { findMany(args: { where: { id: { in: string[] } }; select: { id: true } }): Promise<{ id: string }[]> },
+  ids: string[],
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await delegate.findMany({ where: { id: { in: ids } }, select: { id: true } });
+  return new Set(rows.map((row) => row.id));
+}

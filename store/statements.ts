@@ -1,0 +1,144 @@
+import type { CalculationResult } from '../domain/engine/types.js';
+import type { Principal, StatementForInvoice } from '../integrations/statement-view.js';
+import { toPartner } from './calculation-input.js';
+import type { Prisma, PrismaClient } from './prisma.js';
+
+/** Raised when a period's statements can no longer be replaced because they were approved. */
+export class StatementsAlreadyApprovedError extends Error {
+  override readonly name = 'StatementsAlreadyApprovedError';
+  constructor(readonly periodId: string) {
+    super(`period ${periodId} has approved statements; an approved period is not recalculated`);
+  }
+}
+
+/** Raised when a statement id does not exist. */
+export class StatementNotFoundError extends Error {
+  override readonly name = 'StatementNotFoundError';
+  constructor(readonly statementId: string) {
+    super(`statement ${statementId} not found`);
+  }
+}
+
+/** Statement id: `<period>-<partner>`, for example 2026-11-P00042. It is also the SAP reference number. */
+export function statementId(periodId: string, partnerId: string): string {
+  return `${periodId}-${partnerId}`;
+}
+
+const LINE_BATCH = 5_000;
+
+/**
+ * Replaces the period's draft statements with the engine's result in one transaction, so readers see
+ * either the previous run or the new one, and marks the plan versions used. Throws
+ * StatementsAlreadyApprovedError when any statement of the period is past draft.
+ */
+export async function replaceDraftStatements(
+  prisma: PrismaClient,
+  periodId: string,
+  runNumber: number,
+  result: CalculationResult,
+  usedAt: Date,
+): Promise<void> {
+  await prisma.$transaction(
+    async (tx) => {
+      const settled = await tx.statement.count({ where: { periodId, status: { not: 'draft' } } });
+      if (settled > 0) throw new StatementsAlreadyApprovedError(periodId);
+
+      await tx.statement.deleteMany({ where: { periodId } });
+      await tx.statement.createMany({ data: result.statements.map((draft) => toStatementRow(draft, runNumber)) });
+
+      const lines = result.statements.flatMap((draft) =>
+        draft.lines.map((line): Prisma.CommissionLineCreateManyInput => ({
+          statementId: statementId(draft.periodId, draft.partnerId),
+          lineNumber: line.lineNumber,
+          kind: line.kind,
+          orderId: line.orderId,
+          planVersionId: line.planVersionId,
+          ruleId: line.ruleId,
+          amount: line.amount,
+          description: line.description,
+          explanation: {
+            ...line.explanation,
+            planId: line.planId,
+            ruleKind: line.ruleKind,
+            orderNumber: line.orderNumber,
+          },
+        })),
+      );
+      for (let start = 0; start < lines.length; start += LINE_BATCH) {
+        await tx.commissionLine.createMany({ data: lines.slice(start, start + LINE_BATCH) });
+      }
+
+      const versionIds = [...new Set(result.statements.flatMap((draft) => draft.planVersionIds))];
+      await tx.planVersion.updateMany({ where: { id: { in: versionIds }, usedAt: null }, data: { usedAt } });
+    },
+    { timeout: 120_000, maxWait: 10_000 },
+  );
+}
+
+function toStatementRow(
+  draft: CalculationResult['statements'][number],
+  runNumber: number,
+): Prisma.StatementCreateManyInput {
+  return {
+    id: statementId(draft.periodId, draft.partnerId),
+    periodId: draft.periodId,
+    partnerId: draft.partnerId,
+    runNumber,
+    status: 'draft',
+    currency: draft.currency,
+    netCommission: draft.netCommission,
+    vatAmount: draft.vatAmount,
+    grossAmount: draft.grossAmount,
+    withholdingAmount: draft.withholdingAmount,
+    contributionAgent: draft.contributionAgent,
+    contributionPrincipal: draft.contributionPrincipal,
+    payableAmount: draft.payableAmount,
+    taxes: draft.taxes as unknown as Prisma.InputJsonValue,
+  };
+}
+
+/**
+ * Loads a statement with its partner and lines in the shape the SAP, PDF and email integrations read.
+ * The issue date is the approval date (UTC), or `fallbackIssueDate` for a statement not yet approved.
+ * Throws StatementNotFoundError.
+ */
+export async function loadStatementForInvoice(
+  prisma: PrismaClient,
+  id: string,
+  principal: Principal,
+  fallbackIssueDate: Date = new Date(),
+): Promise<StatementForInvoice> {
+  const row = await prisma.statement.findUnique({
+    where: { id },
+    include: { partner: true, period: true, lines: { orderBy: { lineNumber: 'asc' } } },
+  });
+  if (!row) throw new StatementNotFoundError(id);
+
+  return {
+    id: row.id,
+    periodId: row.periodId,
+    periodStartsAt: row.period.startsAt.toISOString(),
+    periodEndsAt: row.period.endsAt.toISOString(),
+    invoiceNumber: row.invoiceNumber,
+    issueDate: (row.approvedAt ?? fallbackIssueDate).toISOString().slice(0, 10),
+    partner: toPartner(row.partner),
+    principal,
+    currency: 'EUR',
+    netCommission: row.netCommission.toFixed(2),
+    vatAmount: row.vatAmount.toFixed(2),
+    grossAmount: row.grossAmount.toFixed(2),
+    withholdingAmount: row.withholdingAmount.toFixed(2),
+    contributionAgent: row.contributionAgent.toFixed(2),
+    contributionPrincipal: row.contributionPrincipal.toFixed(2),
+    payableAmount: row.payableAmount.toFixed(2),
+    taxes: row.taxes as unknown as StatementForInvoice['taxes'],
+    lines: row.lines.map((line) => ({
+      lineNumber: line.lineNumber,
+      kind: line.kind as 'commission' | 'reversal',
+      orderNumber: String((line.explanation as { orderNumber?: string }).orderNumber ?? line.orderId ?? ''),
+      ruleId: line.ruleId,
+      amount: line.amount.toFixed(2),
+      description: line.description,
+    })),
+  };
+}

@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { generateDemoData } from '../../demo/generate.js';
+import { DEMO_PLANS } from '../../demo/plans.js';
+import { PlanValidationError } from '../../domain/errors.js';
+import { mapAccountToPartner } from '../../integrations/salesforce/mapping.js';
+import {
+  DuplicateReferenceIdError,
+  PlanVersionInUseError,
+  UnknownParentPartnerError,
+  upsertPartners,
+  upsertPlans,
+  upsertProducts,
+  type PartnerInput,
+  type PlanInput,
+} from '../../store/reference-data.js';
+import { startTestDatabase, type TestDatabase } from '../support/postgres.js';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await startTestDatabase();
+});
+
+afterAll(async () => {
+  await database?.stop();
+});
+
+beforeEach(async () => {
+  await database.prisma.planAssignment.deleteMany();
+  await database.prisma.planVersion.deleteMany();
+  await database.prisma.plan.deleteMany();
+  await database.prisma.partner.updateMany({ data: { parentId: null } });
+  await database.prisma.partner.deleteMany();
+  await database.prisma.product.deleteMany();
+});
+
+function partner(id: string, overrides: Partial<PartnerInput> = {}): PartnerInput {
+  return {
+    id,
+    salesforceId: `001${id}`,
+    name: `Partner ${id}`,
+    kind: 'sales_agent',
+    territory: 'DE-NORTH',
+    email: `${id.toLowerCase()}@partner.example`,
+    sapVendorId: `1${id.slice(1)}`,
+    taxProfile: {
+      country: 'DE',
+      vatRegime: 'standard',
+      vatId: 'DE136695976',
+      address: { street: 'Hauptstraße 1', postalCode: '20095', city: 'Hamburg', country: 'DE' },
+    },
+    ...overrides,
+  };
+}
+
+function plan(definitionAmount: string): PlanInput {
+  return {
+    id: 'test-plan',
+    name: 'Test plan',
+    versions: [
+      {
+        id: 'test-plan-v1',
+        version: 1,
+        effectiveFrom: '2026-01-01',
+        effectiveTo: null,
+        definition: {
+          coolingOffDays: 14,
+          clawbackMonths: 6,
+          rules: [
+            {
+              id: 'supply',
+              kind: 'fixed_per_order',
+              label: 'Supply contract',
+              categories: ['electricity'],
+              amount: definitionAmount,
+              payment: [{ state: 'validated', share: '1' }],
+            },
+          ],
+        },
+      },
+    ],
+    assignTo: ['agency', 'sales_agent'],
+  };
+}
+
+describe('upsertPartners', () => {
+  it('creates agencies before their agents and updates on the second call', async () => {
+    const agent = partner('P00002', { parentId: 'P00001' });
+    const agency = partner('P00001', { kind: 'agency' });
+
+    const first = await upsertPartners(database.prisma, [agent, agency]);
+    const second = await upsertPartners(database.prisma, [{ ...agent, name: 'Renamed agent' }, agency]);
+
+    expect(first).toEqual({ created: 2, updated: 0 });
+    expect(second).toEqual({ created: 0, updated: 2 });
+    const stored = await database.prisma.partner.findUniqueOrThrow({ where: { id: 'P00002' } });
+    expect(stored.name).toBe('Renamed agent');
+    expect(stored.parentId).toBe('P00001');
+    expect(stored.country).toBe('DE');
+  });
+
+  it('accepts a parent stored earlier', async () => {
+    await upsertPartners(database.prisma, [partner('P00001', { kind: 'agency' })]);
+
+    const result = await upsertPartners(database.prisma, [partner('P00002', { parentId: 'P00001' })]);
+
+    expect(result).toEqual({ created: 1, updated: 0 });
+  });
+
+  it('raises for an unknown parent before writing', async () => {
+    const promise = upsertPartners(database.prisma, [partner('P00001'), partner('P00002', { parentId: 'P00099' })]);
+
+    await expect(promise).rejects.toThrow(UnknownParentPartnerError);
+    expect(await database.prisma.partner.count()).toBe(0);
+  });
+
+  it('raises for a duplicate id', async () => {
+    await expect(upsertPartners(database.prisma, [partner('P00001'), partner('P00001')])).rejects.toThrow(
+      DuplicateReferenceIdError,
+    );
+  });
+
+  it('loads 320 demo partners in well under a few seconds', async () => {
+    const partners = generateDemoData({ seed: 5, orders: 100 }).accounts.map(mapAccountToPartner);
+
+    const started = performance.now();
+    await upsertPartners(database.prisma, partners);
+    await upsertPartners(database.prisma, partners);
+    const elapsedMs = performance.now() - started;
+
+    expect(await database.prisma.partner.count()).toBe(320);
+    expect(elapsedMs).toBeLessThan(3_000);
+  });
+});
+
+describe('upsertProducts', () => {
+  it('creates and updates products', async () => {
+    const product = { id: '01t000000000001AAA', code: 'PV-1', name: 'PV', category: 'pv' as const, unit: 'kWp' };
+
+    expect(await upsertProducts(database.prisma, [product])).toEqual({ created: 1, updated: 0 });
+    expect(await upsertProducts(database.prisma, [{ ...product, name: 'PV system' }])).toEqual({
+      created: 0,
+      updated: 1,
+    });
+    const stored = await database.prisma.product.findUniqueOrThrow({ where: { id: product.id } });
+    expect(stored.name).toBe('PV system');
+  });
+});
+
+describe('upsertPlans', () => {
+  beforeEach(async () => {
+    await upsertPartners(database.prisma, [
+      partner('P00001', { kind: 'agency' }),
+      partner('P00002', { parentId: 'P00001' }),
+      partner('P00003', { kind: 'installer' }),
+    ]);
+  });
+
+  it('assigns each version to the partners of the plan kinds once', async () => {
+    const first = await upsertPlans(database.prisma, [plan('80.00')]);
+    const second = await upsertPlans(database.prisma, [plan('80.00')]);
+
+    expect(first).toEqual({ plans: 1, versions: 1, assignmentsCreated: 2 });
+    expect(second.assignmentsCreated).toBe(0);
+    const assignments = await database.prisma.planAssignment.findMany({ orderBy: { partnerId: 'asc' } });
+    expect(assignments.map((assignment) => assignment.partnerId)).toEqual(['P00001', 'P00002']);
+    expect(assignments[0]?.effectiveFrom.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(assignments[0]?.effectiveTo).toBeNull();
+  });
+
+  it('updates a version no calculation has used', async () => {
+    await upsertPlans(database.prisma, [plan('80.00')]);
+
+    await upsertPlans(database.prisma, [plan('90.00')]);
+
+    const version = await database.prisma.planVersion.findUniqueOrThrow({ where: { id: 'test-plan-v1' } });
+    expect(version.definition).toMatchObject({ rules: [{ amount: '90.00' }] });
+  });
+
+  it('raises for a change of a used version and changes nothing', async () => {
+    await upsertPlans(database.prisma, [plan('80.00')]);
+    await database.prisma.planVersion.update({
+      where: { id: 'test-plan-v1' },
+      data: { usedAt: new Date('2026-12-01T10:00:00Z') },
+    });
+
+    const error = await upsertPlans(database.prisma, [{ ...plan('90.00'), name: 'Renamed' }]).catch((caught) => caught);
+
+    expect(error).toBeInstanceOf(PlanVersionInUseError);
+    expect(error).toMatchObject({ planId: 'test-plan', versionId: 'test-plan-v1', usedAt: '2026-12-01T10:00:00.000Z' });
+    const version = await database.prisma.planVersion.findUniqueOrThrow({ where: { id: 'test-plan-v1' } });
+    expect(version.definition).toMatchObject({ rules: [{ amount: '80.00' }] });
+    const stored = await database.prisma.plan.findUniqueOrThrow({ where: { id: 'test-plan' } });
+    expect(stored.name).toBe('Test plan');
+  });
+
+  it('accepts an unchanged used version', async () => {
+    await upsertPlans(database.prisma, [plan('80.00')]);
+    await database.prisma.planVersion.update({ where: { id: 'test-plan-v1' }, data: { usedAt: new Date() } });
+
+    await expect(upsertPlans(database.prisma, [plan('80.00')])).resolves.toMatchObject({ plans: 1 });
+  });
+
+  it('raises for an invalid definition', async () => {
+    const invalid = plan('80.00');
+    invalid.versions[0]!.definition.rules = [];
+
+    await expect(upsertPlans(database.prisma, [invalid])).rejects.toThrow(PlanValidationError);
+    expect(await database.prisma.plan.count()).toBe(0);
+  });
+
+  it('stores the demo plans', async () => {
+    const result = await upsertPlans(database.prisma, structuredClone([...DEMO_PLANS]));
+
+    expect(result.plans).toBe(3);
+    expect(result.assignmentsCreated).toBe(3);
+  });
+});
