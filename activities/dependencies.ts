@@ -9,7 +9,7 @@ import type { PrismaClient } from '../store/prisma.js';
 export interface ActivityDependencies {
   prisma: PrismaClient;
   sapGateway: SupplierInvoiceGateway;
-  mailer: Pick<Mailer, 'sendStatementEmail'>;
+  mailer: Mailer;
   /** Domain of the Message-IDs of statement emails, for example incentra.local. */
   messageIdDomain: string;
   /** Folder of rendered invoice PDFs; one subfolder per period. */

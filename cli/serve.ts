@@ -5,6 +5,7 @@ import { PayPeriodClient } from '../client/pay-period-client.js';
 import { loadConfig, type Config } from '../config/config.js';
 import { createLogger, type Logger } from '../config/logger.js';
 import { renderStatementPdf } from '../integrations/documents/statement-pdf.js';
+import { startEmbeddedPostgres } from '../embedded/postgres.js';
 import { applyMigrations } from '../store/migrate.js';
 import { loadStatementForInvoice } from '../store/statements.js';
 import { createWorker, installRuntimeLogger } from '../worker/worker.js';
@@ -37,6 +38,7 @@ export async function startIncentra(
   try {
     const payPeriods = new PayPeriodClient(services.temporalClient, config.temporal.taskQueue);
     const dependencies = await createActivityDependencies(config, services, logger);
+    stops.push(async () => dependencies.mailer.close());
 
     if (parts.worker) {
       // Routes the Temporal SDK's own logs through pino; it must run before the first NativeConnection.
@@ -107,8 +109,17 @@ export async function runMigrate(): Promise<void> {
     logger.info({ applied }, 'migrations applied');
     return;
   }
-  const services = await startServices({ ...config, temporal: config.temporal }, logger);
-  await services.stop();
+  const postgres = await startEmbeddedPostgres({
+    dataDir: config.database.embeddedDir,
+    port: config.database.embeddedPort,
+    logger,
+  });
+  try {
+    const applied = await applyMigrations(postgres.url, logger);
+    logger.info({ applied }, 'migrations applied to the embedded PostgreSQL');
+  } finally {
+    await postgres.stop();
+  }
 }
 
 function waitForSignal(): Promise<void> {

@@ -64,15 +64,34 @@ export async function loadCalculationInput(
   };
 }
 
+/**
+ * PostgreSQL's wire protocol allows at most 65,535 bind parameters per statement, and Prisma sends
+ * one per element of an `in` list, so lists of ids are queried in chunks of this size.
+ */
+const IDS_PER_QUERY = 10_000;
+
+async function findInChunks<T>(ids: string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const results: T[] = [];
+  for (let start = 0; start < ids.length; start += IDS_PER_QUERY) {
+    results.push(...(await query(ids.slice(start, start + IDS_PER_QUERY))));
+  }
+  return results;
+}
+
 async function loadOrders(prisma: PrismaClient, ids: string[]): Promise<OrderRecord[]> {
   const [rows, events] = await Promise.all([
-    prisma.order.findMany({ where: { id: { in: ids } }, include: { product: true }, orderBy: { orderNumber: 'asc' } }),
-    prisma.orderEvent.findMany({
-      where: { orderId: { in: ids }, status: 'accepted' },
-      select: { orderId: true, state: true, occurredAt: true, sourceEventId: true },
-      orderBy: [{ occurredAt: 'asc' }, { sourceEventId: 'asc' }],
-    }),
+    findInChunks(ids, (chunk) => prisma.order.findMany({ where: { id: { in: chunk } }, include: { product: true } })),
+    findInChunks(ids, (chunk) =>
+      prisma.orderEvent.findMany({
+        where: { orderId: { in: chunk }, status: 'accepted' },
+        select: { orderId: true, state: true, occurredAt: true, sourceEventId: true },
+        orderBy: [{ occurredAt: 'asc' }, { sourceEventId: 'asc' }],
+      }),
+    ),
   ]);
+  rows.sort((left, right) =>
+    left.orderNumber < right.orderNumber ? -1 : left.orderNumber > right.orderNumber ? 1 : 0,
+  );
   const historyByOrder = new Map<string, typeof events>();
   for (const event of events) {
     const history = historyByOrder.get(event.orderId) ?? [];
@@ -161,13 +180,15 @@ async function loadSettledLines(
   orderIds: string[],
   periodId: string,
 ): Promise<PreviousPayment[]> {
-  const rows = await prisma.commissionLine.findMany({
-    where: {
-      orderId: { in: orderIds },
-      statement: { periodId: { not: periodId }, status: { in: [...SETTLED_STATEMENT_STATUSES] } },
-    },
-    select: { orderId: true, ruleId: true, amount: true, explanation: true, planVersionId: true },
-  });
+  const rows = await findInChunks(orderIds, (chunk) =>
+    prisma.commissionLine.findMany({
+      where: {
+        orderId: { in: chunk },
+        statement: { periodId: { not: periodId }, status: { in: [...SETTLED_STATEMENT_STATUSES] } },
+      },
+      select: { orderId: true, ruleId: true, amount: true, explanation: true, planVersionId: true },
+    }),
+  );
 
   return rows.map((row) => {
     const explanation = row.explanation as { state?: OrderState; planId?: string };
