@@ -161,7 +161,7 @@ export function printSummary(
       `  Temporal UI          ${context.temporalUiUrl}/namespaces/${context.namespace}/workflows?query=` +
         encodeURIComponent(`IncentraPeriod="${summary.periodId}"`),
     );
-    out('                       (run `node dist/cli/main.js serve` to browse it after this command ends)');
+    out('                       (run `bash scripts/incentra.sh serve` to browse it after this command ends)');
   }
   if (context.generatedKeys) {
     out(`  API keys             admin ${context.generatedKeys.admin}, approver ${context.generatedKeys.approver}`);

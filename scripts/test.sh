@@ -5,10 +5,15 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/setup.sh"
 
-# The PDF tests read rendered documents back with pdftotext from Debian's poppler-utils.
-if ! command -v pdftotext >/dev/null 2>&1 && [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-  echo "[test] installing poppler-utils for pdftotext" >&2
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils) >/dev/null
+# The PDF tests read rendered documents back with pdftotext (Debian's poppler-utils), and the
+# deployment test parses docker-compose.yml with a compose tool. Both are installed when missing and
+# this runs as root with apt; otherwise those checks are skipped.
+missing=()
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+if [[ ${#missing[@]} -gt 0 && "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  echo "[test] installing ${missing[*]}" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >/dev/null
 fi
 
 source "$root/scripts/node-env.sh"
