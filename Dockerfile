@@ -14,6 +14,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/data ./data
+# INCENTRA_DATA_DIR in docker-compose.yml: SAP records, documents and the outbox of local runs.
+RUN mkdir -p /var/lib/incentra && chown node:node /var/lib/incentra
 USER node
 ENTRYPOINT ["node", "dist/cli/main.js"]
 CMD ["serve"]

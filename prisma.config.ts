@@ -1,7 +1,7 @@
 import { defineConfig } from 'prisma/config';
 
 // Only `prisma generate`, `validate` and `format` run through this file; migrations are applied by
-// `incentra migrate` (prisma/migrate.ts), which runs the committed SQL through the pg driver.
+// `incentra migrate` (store/migrate.ts), which runs the committed SQL through the pg driver.
 export default defineConfig({
   schema: 'prisma/schema.prisma',
   migrations: { path: 'prisma/migrations' },

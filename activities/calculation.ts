@@ -2,8 +2,9 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { calculatePeriod } from '../domain/engine/calculate.js';
 import { PlanValidationError } from '../domain/errors.js';
 import { loadCalculationInput } from '../store/calculation-input.js';
-import { replaceDraftStatements, StatementsAlreadyApprovedError } from '../store/statements.js';
+import { replaceDraftStatements, StaleCalculationError, StatementsAlreadyApprovedError } from '../store/statements.js';
 import { sumAmounts, parseAmount, formatAmount } from '../domain/money.js';
+import type { Partner, StatementDraft } from '../domain/model.js';
 import type { ActivityDependencies } from './dependencies.js';
 import type { CalculationSummary, PayPeriodActivities } from './types.js';
 
@@ -49,7 +50,7 @@ export function createCalculationActivities(
       try {
         await replaceDraftStatements(deps.prisma, period.periodId, runNumber, result, deps.now());
       } catch (error) {
-        if (error instanceof StatementsAlreadyApprovedError) {
+        if (error instanceof StatementsAlreadyApprovedError || error instanceof StaleCalculationError) {
           throw ApplicationFailure.nonRetryable(error.message, error.name);
         }
         throw error;
@@ -75,7 +76,10 @@ export function createCalculationActivities(
         vatAmount: total('vatAmount'),
         withholdingAmount: total('withholdingAmount'),
         payableAmount: total('payableAmount'),
-        warnings: result.warnings.map((warning) => warning.message),
+        warnings: summarizeWarnings([
+          ...invoiceDataWarnings(input.partners, result.statements),
+          ...result.warnings.map((warning) => warning.message),
+        ]),
       };
       await deps.prisma.auditEntry.create({
         data: {
@@ -83,7 +87,7 @@ export function createCalculationActivities(
           action: 'period.calculated',
           entity: 'pay_period',
           entityId: period.periodId,
-          data: { ...summary, warnings: summary.warnings.length },
+          data: { ...summary, warnings: result.warnings.map((warning) => warning.message) },
         },
       });
       log.info(
@@ -93,4 +97,40 @@ export function createCalculationActivities(
       return summary;
     },
   };
+}
+
+/**
+ * Warnings travel in the activity result, the workflow state and its status query, whose payloads
+ * Temporal limits in size, so at most this many are returned; the audit entry keeps all of them.
+ */
+export const MAX_RETURNED_WARNINGS = 20;
+
+function summarizeWarnings(messages: string[]): string[] {
+  if (messages.length <= MAX_RETURNED_WARNINGS) return messages;
+  const shown = messages.slice(0, MAX_RETURNED_WARNINGS);
+  shown.push(`${messages.length - MAX_RETURNED_WARNINGS} more warnings are in the audit entry of this calculation`);
+  return shown;
+}
+
+/**
+ * Checks, before approval, the partner data that the self-billing invoice and the SAP posting need,
+ * so an approver sees the gap instead of the rendering or posting step failing after approval.
+ */
+function invoiceDataWarnings(partners: Partner[], statements: StatementDraft[]): string[] {
+  const byId = new Map(partners.map((partner) => [partner.id, partner]));
+  const warnings: string[] = [];
+  for (const statement of statements) {
+    const partner = byId.get(statement.partnerId);
+    if (!partner) continue;
+    const profile = partner.taxProfile;
+    if (!profile.taxNumber && !profile.vatId) {
+      warnings.push(
+        `partner ${partner.id} has neither a tax number nor a VAT id; its self-billing invoice cannot be issued`,
+      );
+    }
+    if (!partner.sapVendorId) {
+      warnings.push(`partner ${partner.id} has no SAP vendor id; its supplier invoice cannot be posted`);
+    }
+  }
+  return warnings;
 }

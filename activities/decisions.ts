@@ -1,3 +1,4 @@
+import { invoiceSeriesFor } from '../config/companies.js';
 import { recordDecision } from '../store/decisions.js';
 import type { ActivityDependencies } from './dependencies.js';
 import type { PayPeriodActivities } from './types.js';
@@ -8,7 +9,9 @@ export function createDecisionActivities(
 ): Pick<PayPeriodActivities, 'recordDecision' | 'listStatementBatches'> {
   return {
     async recordDecision(input) {
-      const record = await recordDecision(deps.prisma, input, deps.now());
+      const record = await recordDecision(deps.prisma, input, deps.now(), (country) =>
+        invoiceSeriesFor(deps.companies, country),
+      );
       deps.logger.info(
         { periodId: input.periodId, runNumber: input.runNumber, decision: record.decision, actor: record.actor },
         'pay period decision recorded',

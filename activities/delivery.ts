@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { ApplicationFailure } from '@temporalio/activity';
 import { buildStatementEmail, statementMessageId } from '../integrations/mail/statement-email.js';
+import { companyFor, toPrincipal } from '../config/companies.js';
 import { loadStatementForInvoice } from '../store/statements.js';
 import type { ActivityDependencies } from './dependencies.js';
+import { forEachStatement } from './statement-steps.js';
 import type { PayPeriodActivities, StatementStepResult } from './types.js';
 
 /**
@@ -11,13 +13,8 @@ import type { PayPeriodActivities, StatementStepResult } from './types.js';
  */
 export function createDeliveryActivities(deps: ActivityDependencies): Pick<PayPeriodActivities, 'deliverStatements'> {
   return {
-    async deliverStatements({ statementIds }) {
-      const results: StatementStepResult[] = [];
-      for (const statementId of statementIds) {
-        results.push(await deliverOne(deps, statementId));
-      }
-      return results;
-    },
+    deliverStatements: ({ statementIds }) =>
+      forEachStatement(statementIds, (statementId) => deliverOne(deps, statementId)),
   };
 }
 
@@ -32,7 +29,9 @@ async function deliverOne(deps: ActivityDependencies, statementId: string): Prom
       'DocumentMissing',
     );
   }
-  const statement = await loadStatementForInvoice(deps.prisma, statementId, deps.principal);
+  const statement = await loadStatementForInvoice(deps.prisma, statementId, (partner) =>
+    toPrincipal(companyFor(deps.companies, partner)),
+  );
   const messageId = statementMessageId(statement, deps.messageIdDomain);
   const content = await readFile(document.path);
   const email = buildStatementEmail(statement);

@@ -2,7 +2,7 @@ import type { Logger } from '../config/logger.js';
 import type { TaxRuleSet } from '../domain/tax/types.js';
 import type { Mailer } from '../integrations/mail/mailer.js';
 import type { SupplierInvoiceGateway } from '../integrations/sap/gateway.js';
-import type { Principal } from '../integrations/statement-view.js';
+import type { Companies } from '../config/companies.js';
 import type { PrismaClient } from '../store/prisma.js';
 
 /** What the activities need from the outside world, created once per worker process. */
@@ -14,9 +14,8 @@ export interface ActivityDependencies {
   messageIdDomain: string;
   /** Folder of rendered invoice PDFs; one subfolder per period. */
   documentsDir: string;
-  principal: Principal;
-  /** G/L account the commission expense is posted to. */
-  expenseAccount: string;
+  /** Paying company per partner country: principal of the invoices, SAP company code and expense account. */
+  companies: Companies;
   taxRules: TaxRuleSet;
   logger: Logger;
   /** Clock, replaceable in tests. */

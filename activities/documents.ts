@@ -1,9 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { renderStatementPdf } from '../integrations/documents/statement-pdf.js';
+import { companyFor, toPrincipal } from '../config/companies.js';
 import { loadStatementForInvoice } from '../store/statements.js';
 import type { ActivityDependencies } from './dependencies.js';
+import { forEachStatement } from './statement-steps.js';
 import type { PayPeriodActivities, StatementStepResult } from './types.js';
 
 /** Builds the activity that renders each statement's pro-forma invoice PDF once. */
@@ -11,13 +13,8 @@ export function createDocumentActivities(
   deps: ActivityDependencies,
 ): Pick<PayPeriodActivities, 'renderStatementDocuments'> {
   return {
-    async renderStatementDocuments({ statementIds }) {
-      const results: StatementStepResult[] = [];
-      for (const statementId of statementIds) {
-        results.push(await renderOne(deps, statementId));
-      }
-      return results;
-    },
+    renderStatementDocuments: ({ statementIds }) =>
+      forEachStatement(statementIds, (statementId) => renderOne(deps, statementId)),
   };
 }
 
@@ -27,13 +24,15 @@ async function renderOne(deps: ActivityDependencies, statementId: string): Promi
     return { statementId, outcome: 'skipped', reference: recorded.path };
   }
 
-  const statement = await loadStatementForInvoice(deps.prisma, statementId, deps.principal);
+  const statement = await loadStatementForInvoice(deps.prisma, statementId, (partner) =>
+    toPrincipal(companyFor(deps.companies, partner)),
+  );
   const pdf = await renderStatementPdf(statement);
   const fileName = `${statement.invoiceNumber ?? statement.id}.pdf`;
   const target = path.join(deps.documentsDir, statement.periodId, fileName);
   await mkdir(path.dirname(target), { recursive: true });
   // Write then rename, so a crash never leaves a truncated PDF under the final name.
-  const temporary = `${target}.${process.pid}.tmp`;
+  const temporary = `${target}.${randomUUID()}.tmp`;
   await writeFile(temporary, pdf);
   await rename(temporary, target);
 

@@ -1,7 +1,9 @@
 import { SapPostingError } from '../integrations/sap/gateway.js';
 import { buildSupplierInvoice } from '../integrations/sap/supplier-invoice.js';
+import { companyFor, toPrincipal } from '../config/companies.js';
 import { loadStatementForInvoice } from '../store/statements.js';
 import type { ActivityDependencies } from './dependencies.js';
+import { forEachStatement } from './statement-steps.js';
 import type { PayPeriodActivities, StatementStepResult } from './types.js';
 
 /**
@@ -13,13 +15,8 @@ export function createSapPostingActivities(
   deps: ActivityDependencies,
 ): Pick<PayPeriodActivities, 'postStatementsToSap'> {
   return {
-    async postStatementsToSap({ statementIds }) {
-      const results: StatementStepResult[] = [];
-      for (const statementId of statementIds) {
-        results.push(await postOne(deps, statementId));
-      }
-      return results;
-    },
+    postStatementsToSap: ({ statementIds }) =>
+      forEachStatement(statementIds, (statementId) => postOne(deps, statementId)),
   };
 }
 
@@ -27,8 +24,11 @@ async function postOne(deps: ActivityDependencies, statementId: string): Promise
   const recorded = await deps.prisma.sapPosting.findUnique({ where: { statementId } });
   if (recorded) return { statementId, outcome: 'skipped', reference: recorded.documentNumber };
 
-  const statement = await loadStatementForInvoice(deps.prisma, statementId, deps.principal);
-  const invoice = buildSupplierInvoice(statement, { expenseAccount: deps.expenseAccount });
+  const statement = await loadStatementForInvoice(deps.prisma, statementId, (partner) =>
+    toPrincipal(companyFor(deps.companies, partner)),
+  );
+  const company = companyFor(deps.companies, statement.partner);
+  const invoice = buildSupplierInvoice(statement, { expenseAccount: company.commissionExpenseAccount });
   const query = { companyCode: invoice.companyCode, supplier: invoice.supplier, reference: invoice.reference };
 
   let outcome: StatementStepResult['outcome'] = 'done';

@@ -55,7 +55,11 @@ export interface PeriodWindow {
   endsAt: string;
 }
 
-/** Activities of the payPeriod workflow. Every one is safe to retry. */
+/**
+ * Activities of the payPeriod workflow. Every one is safe to retry after an earlier attempt ended: each
+ * side effect is checked against its idempotency key first. The per-statement steps also stop once
+ * cancelled, so an attempt that lost its heartbeat does not keep running beside its retry.
+ */
 export interface PayPeriodActivities {
   /** Creates or updates the period row with the workflow's stage and run number. */
   recordStage(input: { period: PeriodWindow; workflowId: string; stage: string; runNumber: number }): Promise<void>;

@@ -60,12 +60,12 @@ export class NotFoundError extends HttpError {
   }
 }
 
-/** 409: the pay period is not in a stage that allows the operation. */
+/** 409: the pay period or statement is not in a state that allows the operation. */
 export class ConflictError extends HttpError {
   override readonly name = 'ConflictError';
 
-  constructor(message: string) {
-    super(409, 'wrong_stage', message);
+  constructor(message: string, code = 'wrong_stage') {
+    super(409, code, message);
   }
 }
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../config/config.js';
-import { loadCompany, toPrincipal } from '../cli/context.js';
+import { companyFor, loadCompanies, toPrincipal } from '../config/companies.js';
 import { generateDemoData, writeDemoData } from '../demo/generate.js';
 import { loadDemoData } from '../demo/load.js';
 import { calculatePeriod } from '../domain/engine/calculate.js';
@@ -90,8 +90,10 @@ async function measure(orders: number, port: number): Promise<Row> {
     const storeSeconds = seconds(start);
 
     const largest = [...result.statements].sort((a, b) => b.lines.length - a.lines.length)[0]!;
-    const principal = toPrincipal(await loadCompany(path.join(projectRoot(), 'data', 'company.json')));
-    const view = await loadStatementForInvoice(prisma, `${PERIOD.periodId}-${largest.partnerId}`, principal);
+    const companies = await loadCompanies(path.join(projectRoot(), 'data', 'companies.json'));
+    const view = await loadStatementForInvoice(prisma, `${PERIOD.periodId}-${largest.partnerId}`, (partner) =>
+      toPrincipal(companyFor(companies, partner)),
+    );
     start = process.hrtime.bigint();
     await renderStatementPdf({ ...view, invoiceNumber: 'GS-2026-999999' });
     const pdfMilliseconds = seconds(start) * 1000;

@@ -3,9 +3,16 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, type ApiKey } from '../config/config.js';
-import { createLogger } from '../config/logger.js';
+import { createLogger, type Logger } from '../config/logger.js';
 import { generateDemoData, writeDemoData } from '../demo/generate.js';
-import { loadDemoData } from '../demo/load.js';
+import { loadFromSalesforce, readDemoFiles, type LoadResult } from '../demo/load.js';
+import {
+  createSalesforceConnection,
+  SalesforceConnector,
+  type FetchProgress,
+} from '../integrations/salesforce/connector.js';
+import { startLocalSalesforce } from '../integrations/salesforce/local-server.js';
+import type { PrismaClient } from '../store/prisma.js';
 import { payPeriodWorkflowId, periodWindow } from '../workflows/messages.js';
 import { startIncentra, type RunningIncentra } from './serve.js';
 import { collectSummary, printSummary } from './summary.js';
@@ -31,7 +38,8 @@ function detail(text: string): void {
 /**
  * Runs the main job on the embedded defaults: services, demo data, one pay period to awaiting
  * approval, approval through the HTTP API as an approver, then SAP postings, PDFs and emails.
- * Running it again duplicates nothing: the data loads as duplicates and the closed period is reported.
+ * Running it again duplicates nothing: accepted events load as duplicates, the deliberately broken ones
+ * are rejected again, and the closed period is reported.
  */
 export async function runDemo(options: DemoOptions): Promise<void> {
   const started = Date.now();
@@ -49,6 +57,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 
   step(1, 'Starting PostgreSQL, Temporal, SMTP outbox, worker and HTTP API');
   const incentra = await startIncentra(config, logger, { worker: true, api: true });
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    process.stdout.write(`\n${signal} received; stopping the services\n`);
+    void incentra.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  if (!options.keepRunning) {
+    process.once('SIGINT', stopOnSignal);
+    process.once('SIGTERM', stopOnSignal);
+  }
   try {
     const { services } = incentra;
     detail(
@@ -63,23 +79,23 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     step(2, `Generating demo data (seed ${options.seed}, ${options.partners} partners, ${options.orders} orders)`);
     const demoDir = await ensureDemoData(config.dataDir, options);
 
-    step(3, 'Loading the Salesforce records through the Salesforce mapping');
-    let lastReport = 0;
-    const loaded = await loadDemoData(services.prisma, demoDir, {
-      onProgress: (progress: { done: number; total: number }) => {
-        if (progress.done === progress.total || Date.now() - lastReport > 2_000) {
-          lastReport = Date.now();
-          detail(`order events ${progress.done}/${progress.total}`);
-        }
-      },
-    });
+    step(3, 'Loading the Salesforce records through jsforce from a local Salesforce server');
+    const loaded = await loadThroughLocalSalesforce(services.prisma, demoDir, logger);
     detail(
       `${loaded.partners} partners, ${loaded.products} products, ${loaded.plans} plans; events: ` +
         `${loaded.events.accepted} accepted, ${loaded.events.duplicate} duplicate, ${loaded.events.rejected} rejected`,
     );
 
     step(4, `Signalling the pay period workflow ${payPeriodWorkflowId(options.period)}`);
-    await signalPeriod(incentra, options.period, loaded.acceptedEventIdsByPeriod[options.period] ?? []);
+    const periodEventIds = loaded.acceptedEventIdsByPeriod[options.period] ?? [];
+    const earlierEvents = loaded.events.accepted - periodEventIds.length;
+    if (earlierEvents > 0) {
+      detail(
+        `${earlierEvents} accepted events happened before ${options.period}: they are the orders' history ` +
+          '(signing dates, earlier states) that the calculation reads, and no earlier period is run',
+      );
+    }
+    await signalPeriod(incentra, options.period, periodEventIds);
 
     step(5, 'Calculating commissions, taxes and contributions');
     await incentra.payPeriods.waitForStage(
@@ -100,14 +116,20 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     }
 
     step(6, `Approving through the HTTP API as "${approverKey.actor}"`);
+    const alreadyDecided = calculated?.decisions.some((recorded) => recorded.decision === 'approved') ?? false;
     const decision = await approveOverHttp(incentra.apiUrl!, options.period, approverKey);
-    detail(`${decision.decision} run ${decision.runNumber} by ${decision.actor} at ${decision.decidedAt}`);
+    detail(
+      `${alreadyDecided ? 'already approved earlier: the API returned the recorded approval of' : decision.decision} ` +
+        `run ${decision.runNumber} by ${decision.actor} at ${decision.decidedAt}`,
+    );
 
     step(7, 'Posting supplier invoices to SAP, rendering PDFs and emailing partners');
     const final = await incentra.payPeriods.waitForStage(options.period, ['closed'], {
       timeoutMs: 30 * 60_000,
       onProgress: (status) => {
         const steps = status.steps;
+        // The totals are known once the workflow has listed the approved statements.
+        if (steps.posting.total === 0 && status.stage === 'posting') return;
         detail(
           `stage ${status.stage}: SAP ${steps.posting.done + steps.posting.skipped}/${steps.posting.total}, ` +
             `PDF ${steps.rendering.done + steps.rendering.skipped}/${steps.rendering.total}, ` +
@@ -124,6 +146,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       seconds: (Date.now() - started) / 1000,
       // The generated keys are only of use while the API keeps running.
       generatedKeys: options.keepRunning && !process.env.INCENTRA_API_KEYS ? demoKeys.keys : undefined,
+      keepRunning: options.keepRunning,
     });
     if (!summary.checks.every((check) => check.ok)) {
       process.exitCode = 1;
@@ -164,6 +187,53 @@ async function ensureDemoData(dataDir: string, options: DemoOptions): Promise<st
   const files = (await readdir(dir)).filter((name) => name.endsWith('.json') && name !== 'complete.json');
   detail(`wrote ${files.length} files of Salesforce REST records to ${dir}`);
   return dir;
+}
+
+/**
+ * Serves the demo files from a local Salesforce server on 127.0.0.1 and loads them through the
+ * jsforce connector with the client credentials flow, using a client secret made for this run.
+ */
+async function loadThroughLocalSalesforce(prisma: PrismaClient, demoDir: string, logger: Logger): Promise<LoadResult> {
+  const { plans, ...records } = await readDemoFiles(demoDir);
+  const clientId = 'incentra-demo';
+  const clientSecret = randomBytes(24).toString('base64url');
+  const salesforce = await startLocalSalesforce({
+    host: '127.0.0.1',
+    port: 0,
+    data: records,
+    clientId,
+    clientSecret,
+    logger,
+  });
+  try {
+    detail(`local Salesforce server at ${salesforce.url} (REST API v62.0, OAuth 2.0 client credentials)`);
+    const connection = await createSalesforceConnection({ loginUrl: salesforce.url, clientId, clientSecret });
+    const connector = new SalesforceConnector(connection);
+
+    // Each object prints a line when it is complete, and before that a running count at most every 2 s.
+    let lastFetchReport = Date.now();
+    let lastIngestReport = 0;
+    const loaded = await loadFromSalesforce(prisma, connector, {
+      plans,
+      onFetchProgress: (progress: FetchProgress) => {
+        if (progress.done || Date.now() - lastFetchReport > 2_000) {
+          lastFetchReport = Date.now();
+          const total = progress.total === undefined ? '' : `/${progress.total}`;
+          detail(`${progress.done ? 'fetched' : 'fetching'} ${progress.sObjectType} ${progress.fetched}${total}`);
+        }
+      },
+      onProgress: (progress) => {
+        if (progress.done === progress.total || Date.now() - lastIngestReport > 2_000) {
+          lastIngestReport = Date.now();
+          detail(`order events ingested ${progress.done}/${progress.total}`);
+        }
+      },
+    });
+    detail(`the records came through jsforce from the local Salesforce server, which served the generated files`);
+    return loaded;
+  } finally {
+    await salesforce.close();
+  }
 }
 
 async function signalPeriod(incentra: RunningIncentra, periodId: string, eventIds: string[]): Promise<void> {

@@ -14,7 +14,7 @@ function positiveInteger(value: string): number {
 }
 
 function periodId(value: string): string {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value))
+  if (!/^20\d{2}-(0[1-9]|1[0-2])$/.test(value))
     throw new InvalidArgumentError('must be a month as YYYY-MM, e.g. 2026-11');
   return value;
 }
@@ -73,6 +73,13 @@ try {
   if (error instanceof ConfigError) {
     process.stderr.write(`incentra: invalid configuration: ${error.message}\n`);
     process.exit(2);
+  }
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    process.stderr.write(
+      `incentra: ${(error as Error).message}. Another program uses this port: stop it, or choose other ports ` +
+        'with HTTP_PORT, TEMPORAL_PORT, TEMPORAL_UI_PORT, EMBEDDED_POSTGRES_PORT or EMBEDDED_SMTP_PORT.\n',
+    );
+    process.exit(1);
   }
   process.stderr.write(`incentra: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);

@@ -9,7 +9,8 @@ import { startEmbeddedPostgres } from '../embedded/postgres.js';
 import { applyMigrations } from '../store/migrate.js';
 import { loadStatementForInvoice } from '../store/statements.js';
 import { createWorker, installRuntimeLogger } from '../worker/worker.js';
-import { createActivityDependencies, loadCompany, toPrincipal } from './context.js';
+import { companyFor, loadCompanies, toPrincipal } from '../config/companies.js';
+import { createActivityDependencies } from './context.js';
 import { connectWorker, startServices, type Services } from './runtime.js';
 
 export interface RunningIncentra {
@@ -32,7 +33,10 @@ export async function startIncentra(
   const services = await startServices(config, logger);
   const stops: Array<() => Promise<void>> = [() => services.stop()];
   const stop = async () => {
-    for (const step of stops.reverse()) await step();
+    // Every step runs even when an earlier one fails, so no embedded server is left behind.
+    for (const step of stops.reverse()) {
+      await step().catch((error: unknown) => logger.error({ err: error }, 'a shutdown step failed'));
+    }
   };
 
   try {
@@ -53,7 +57,8 @@ export async function startIncentra(
       });
       const running = worker.run();
       stops.push(async () => {
-        worker.shutdown();
+        // The SDK's runtime may have begun the shutdown itself on SIGINT or SIGTERM.
+        if (worker.getState() === 'RUNNING') worker.shutdown();
         await running;
         await connection.close();
       });
@@ -62,14 +67,18 @@ export async function startIncentra(
 
     let apiUrl: string | undefined;
     if (parts.api) {
-      const principal = toPrincipal(await loadCompany(config.companyFile));
+      const companies = await loadCompanies(config.companiesFile);
       const app = createApp({
         prisma: services.prisma,
         payPeriods,
         apiKeys: config.apiKeys,
         logger,
         renderPdf: async (statementId: string) =>
-          renderStatementPdf(await loadStatementForInvoice(services.prisma, statementId, principal)),
+          renderStatementPdf(
+            await loadStatementForInvoice(services.prisma, statementId, (partner) =>
+              toPrincipal(companyFor(companies, partner)),
+            ),
+          ),
       });
       const server = await startApiServer({ app, host: config.http.host, port: config.http.port, logger });
       stops.push(() => server.close());

@@ -134,6 +134,7 @@ export function printSummary(
     namespace: string;
     seconds: number;
     generatedKeys?: Record<string, string>;
+    keepRunning: boolean;
   },
 ): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -161,7 +162,9 @@ export function printSummary(
       `  Temporal UI          ${context.temporalUiUrl}/namespaces/${context.namespace}/workflows?query=` +
         encodeURIComponent(`IncentraPeriod="${summary.periodId}"`),
     );
-    out('                       (run `bash scripts/incentra.sh serve` to browse it after this command ends)');
+    if (!context.keepRunning) {
+      out('                       (it stops with this command; add --keep-running to browse it and the API)');
+    }
   }
   if (context.generatedKeys) {
     out(`  API keys             admin ${context.generatedKeys.admin}, approver ${context.generatedKeys.approver}`);

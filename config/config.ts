@@ -26,6 +26,8 @@ export class ConfigError extends Error {
 }
 
 const port = z.coerce.number().int().min(0).max(65_535);
+// The embedded PostgreSQL and Temporal build their addresses from the setting, so 0 (any free port) is not allowed.
+const fixedPort = z.coerce.number().int().min(1).max(65_535);
 
 const environmentSchema = z.object({
   INCENTRA_DATA_DIR: z.string().min(1).default('.incentra'),
@@ -33,7 +35,7 @@ const environmentSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection URL')
     .optional(),
-  EMBEDDED_POSTGRES_PORT: port.default(54_329),
+  EMBEDDED_POSTGRES_PORT: fixedPort.default(54_329),
   TEMPORAL_ADDRESS: z
     .string()
     .regex(/^[^:/\s]+:\d+$/, 'must be host:port, for example 127.0.0.1:7233')
@@ -41,8 +43,8 @@ const environmentSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('incentra'),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
-  TEMPORAL_PORT: port.default(7233),
-  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_PORT: fixedPort.default(7233),
+  TEMPORAL_UI_PORT: fixedPort.default(8233),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
@@ -55,7 +57,7 @@ const environmentSchema = z.object({
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(3000),
   INCENTRA_API_KEYS: z.string().optional(),
-  INCENTRA_COMPANY_FILE: z.string().optional(),
+  INCENTRA_COMPANIES_FILE: z.string().optional(),
   INCENTRA_TAX_RATES_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -77,7 +79,7 @@ export interface Config {
   documents: { dir: string };
   http: { host: string; port: number };
   apiKeys: ApiKey[];
-  companyFile: string;
+  companiesFile: string;
   taxRatesFile: string;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
 }
@@ -127,6 +129,11 @@ export function parseApiKeys(value: string | undefined): ApiKey[] {
   return keys;
 }
 
+/** Replaces the password of a URL-like value (`scheme://user:password@host`) with `***`. */
+function redactPassword(value: string | undefined): string | undefined {
+  return value?.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/i, '$1:***@');
+}
+
 /**
  * Reads and validates the configuration from environment variables. Unset optional services
  * (DATABASE_URL, TEMPORAL_ADDRESS, SMTP_URL) mean the embedded default is used.
@@ -137,7 +144,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const setting = String(issue.path[0] ?? 'environment');
-    throw new ConfigError(setting, `${issue.message} (value: ${JSON.stringify(environment[setting] ?? null)})`);
+    throw new ConfigError(
+      setting,
+      `${issue.message} (value: ${JSON.stringify(redactPassword(environment[setting]) ?? null)})`,
+    );
   }
   const settings = parsed.data;
   const root = projectRoot();
@@ -169,7 +179,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     documents: { dir: path.join(dataDir, 'documents') },
     http: { host: settings.HTTP_HOST, port: settings.HTTP_PORT },
     apiKeys: parseApiKeys(settings.INCENTRA_API_KEYS),
-    companyFile: path.resolve(settings.INCENTRA_COMPANY_FILE ?? path.join(root, 'data', 'company.json')),
+    companiesFile: path.resolve(settings.INCENTRA_COMPANIES_FILE ?? path.join(root, 'data', 'companies.json')),
     taxRatesFile: path.resolve(settings.INCENTRA_TAX_RATES_FILE ?? path.join(root, 'data', 'tax-rates.json')),
     logLevel: settings.LOG_LEVEL,
   };

@@ -1,11 +1,13 @@
 /**
- * Loads the files written by `writeDemoData` into the database the way the Salesforce connector
- * will: records go through integrations/salesforce/mapping.ts, reference data is upserted, and
- * order events are ingested idempotently, so a second load stores nothing new.
+ * Loads Salesforce records into the database, read either from the files written by
+ * `writeDemoData` or through the jsforce connector. Both paths share one loader: records go
+ * through integrations/salesforce/mapping.ts, reference data is upserted, and order events are
+ * ingested idempotently, so a second load stores nothing new.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
+import type { FetchProgress, SalesforceConnector } from '../integrations/salesforce/connector.js';
 import { mapAccountToPartner, mapOrderStateEvents, mapProduct } from '../integrations/salesforce/mapping.js';
 import type {
   AccountRecord,
@@ -17,8 +19,8 @@ import type {
 import { ingestOrderEvents, type OrderEventInput } from '../store/order-events.js';
 import type { PrismaClient } from '../store/prisma.js';
 import { upsertPartners, upsertPlans, upsertProducts } from '../store/reference-data.js';
-import { DEMO_FILES } from './generate.js';
-import type { DemoPlan } from './plans.js';
+import { DEMO_FILES, type DemoData } from './generate.js';
+import { DEMO_PLANS, type DemoPlan } from './plans.js';
 
 /** Events per call of `ingestOrderEvents`. */
 const BATCH_SIZE = 500;
@@ -36,6 +38,22 @@ export interface LoadProgress {
 export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
 }
+
+/** Options of `loadFromSalesforce`. */
+export interface SalesforceLoadOptions extends LoadOptions {
+  /** Plans to upsert, because plans are not Salesforce records. Default DEMO_PLANS. */
+  plans?: readonly DemoPlan[];
+  /** Loads only orders modified at or after this ISO 8601 date or date-time, as `fetchOrders` reads it. */
+  since?: string;
+  /** Receives the connector's progress after every page of records. */
+  onFetchProgress?: (progress: FetchProgress) => void;
+}
+
+/** The connector methods a Salesforce load calls. */
+export type SalesforceRecordSource = Pick<SalesforceConnector, 'fetchPartners' | 'fetchProducts' | 'fetchOrders'>;
+
+/** The Salesforce records of one load, one list per query. */
+type SalesforceRecords = Omit<DemoData, 'plans'>;
 
 export interface LoadResult {
   /** Number of partners, products and plans upserted. */
@@ -68,20 +86,60 @@ export class DemoDataFileError extends Error {
  * error stay stored, so loading again continues where it stopped.
  */
 export async function loadDemoData(prisma: PrismaClient, dir: string, options: LoadOptions = {}): Promise<LoadResult> {
-  const accounts = await readRecords<AccountRecord>(dir, DEMO_FILES.accounts);
-  const productRecords = await readRecords<Product2Record>(dir, DEMO_FILES.products);
-  const orders = await readRecords<OrderRecord>(dir, DEMO_FILES.orders);
-  const items = await readRecords<OrderItemRecord>(dir, DEMO_FILES.orderItems);
-  const histories = await readRecords<OrderHistoryRecord>(dir, DEMO_FILES.orderHistories);
-  const plans = await readPlans(dir);
+  const { plans, ...records } = await readDemoFiles(dir);
+  return loadRecords(prisma, records, plans, options);
+}
 
-  const partners = accounts.map(mapAccountToPartner);
-  const products = productRecords.map(mapProduct);
+/**
+ * Loads partners, products and orders (all, or those modified since `options.since`) through the
+ * connector, and the plans from `options.plans`, exactly as `loadDemoData` loads the files.
+ * Everything is fetched before anything is stored. Throws the connector's SalesforceQueryError,
+ * and otherwise what `loadDemoData` throws except DemoDataFileError.
+ */
+export async function loadFromSalesforce(
+  prisma: PrismaClient,
+  connector: SalesforceRecordSource,
+  options: SalesforceLoadOptions = {},
+): Promise<LoadResult> {
+  const fetchOptions = options.onFetchProgress ? { onProgress: options.onFetchProgress } : {};
+  const accounts = await connector.fetchPartners(fetchOptions);
+  const products = await connector.fetchProducts(fetchOptions);
+  const orders = await connector.fetchOrders({
+    ...fetchOptions,
+    ...(options.since === undefined ? {} : { since: options.since }),
+  });
+  return loadRecords(prisma, { accounts, products, ...orders }, [...(options.plans ?? DEMO_PLANS)], options);
+}
+
+/**
+ * Reads the files that `writeDemoData` wrote to `dir`. Throws DemoDataFileError for a missing or
+ * malformed file; the records' fields are checked later by the mapping.
+ */
+export async function readDemoFiles(dir: string): Promise<DemoData> {
+  return {
+    accounts: await readRecords<AccountRecord>(dir, DEMO_FILES.accounts),
+    products: await readRecords<Product2Record>(dir, DEMO_FILES.products),
+    orders: await readRecords<OrderRecord>(dir, DEMO_FILES.orders),
+    orderItems: await readRecords<OrderItemRecord>(dir, DEMO_FILES.orderItems),
+    orderHistories: await readRecords<OrderHistoryRecord>(dir, DEMO_FILES.orderHistories),
+    plans: await readPlans(dir),
+  };
+}
+
+/** Maps the records, upserts the reference data and plans, and ingests the order events in batches. */
+async function loadRecords(
+  prisma: PrismaClient,
+  records: SalesforceRecords,
+  plans: DemoPlan[],
+  options: LoadOptions,
+): Promise<LoadResult> {
+  const partners = records.accounts.map(mapAccountToPartner);
+  const products = records.products.map(mapProduct);
   await upsertPartners(prisma, partners);
   await upsertProducts(prisma, products);
   await upsertPlans(prisma, plans);
 
-  const events = orderEvents(orders, items, histories);
+  const events = orderEvents(records.orders, records.orderItems, records.orderHistories);
   const progress: LoadProgress = { done: 0, total: events.length, accepted: 0, duplicate: 0, rejected: 0 };
   const acceptedEventIdsByPeriod: Record<string, string[]> = {};
   for (let start = 0; start < events.length; start += BATCH_SIZE) {

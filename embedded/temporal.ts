@@ -90,6 +90,10 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   options.logger?.info({ binary, port: options.port, uiPort: options.uiPort }, 'starting Temporal dev server');
 
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The server is a separate process: end it with this one, even on an exit that skips stop().
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   const log = createWriteStream(logFile, { flags: 'a' });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);

@@ -1,15 +1,30 @@
 /**
  * Idempotent intake of order events from Salesforce, billing systems, file imports and the HTTP
- * API. Every event is stored once per `sourceEventId`: as accepted (the order is created or moves
- * to the event's state) or as rejected with the reason. Nothing is dropped silently.
+ * API. Every event is stored once per `sourceEventId`: as accepted (the order is created or
+ * changed) or as rejected with the reason. Nothing is dropped silently.
  *
- * State rules: an event may carry any state, in any order, except that
- *  - an order that ended (cancelled or rejected) accepts no event that happened after the end,
- *  - supply states (signed, validated, supply_active, first_bill_paid, rejected) and installation
- *    states (assigned, installed, commissioned, accepted) do not mix on one order; cancelled
- *    belongs to both.
- * Skipped states (supply_active without validated) are accepted, because a CRM may report only
- * the latest of several quick changes. The order's `state` is the state of its newest event.
+ * An event is rejected when
+ *  - its order is unknown and the event has no `order` block,
+ *  - its `order` block names an unknown partner or product, or an order number of another order,
+ *  - its `order` block names another partner than the stored order,
+ *  - the order ended (cancelled or rejected) before the event happened,
+ *  - its state is of the other order kind: supply states (signed, validated, supply_active,
+ *    first_bill_paid, rejected) and installation states (assigned, installed, commissioned,
+ *    accepted) do not mix on one order, and cancelled belongs to both.
+ * Every other event is accepted, in any order. Skipped states (supply_active without validated)
+ * are accepted too, because a CRM may report only the latest of several quick changes.
+ *
+ * The order's `state` is the state of its newest accepted event, with one exception: an accepted
+ * cancelled or rejected event ends the order at its own time, even when newer events were
+ * accepted before it arrived. From then on the order accepts only events that happened no later
+ * than that end, and these leave the state as it is.
+ *
+ * A `sourceEventId` that is stored already is handled by comparing the event with the stored one
+ * (order id, state, occurredAt instant, and the `order` blocks when both have one):
+ *  - different content: rejected, and the stored row stays unchanged,
+ *  - stored as accepted: reported as duplicate,
+ *  - stored as rejected: evaluated again, and the stored row takes the new outcome, so that a
+ *    sender can fix the cause (load the partner, add the order fields) and send the event again.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -19,7 +34,9 @@ import { ORDER_STATES, type OrderState } from '../domain/model.js';
 import { validateWithSchema } from '../domain/validation.js';
 import {
   insertOrderEvents,
+  lockOrderEvents,
   lockOrders,
+  updateOrderEvents,
   writeOrders,
   type OrderColumns,
   type OrderEventRow,
@@ -155,28 +172,38 @@ export function periodOf(occurredAt: string | Date): string {
 /** Outcome of one event of `ingestOrderEvents`. */
 export interface IngestResult {
   sourceEventId: string;
-  /** `duplicate`: an event with this sourceEventId was stored before (or earlier in the same call). */
+  /**
+   * `duplicate`: an accepted event with this sourceEventId and the same content was stored before
+   * (or earlier in the same call). An event whose sourceEventId was stored as rejected is evaluated
+   * again and reported as `accepted` or `rejected`. An event whose sourceEventId was stored for an
+   * event with another order id, state, occurredAt or `order` block is `rejected`, and its reason
+   * starts with "source event id ... was already used for a different event". The stored event
+   * stays unchanged then.
+   */
   status: 'accepted' | 'duplicate' | 'rejected';
-  /** Id of the stored event; for a duplicate, the event stored first. */
+  /** Id of the stored event. For an event whose sourceEventId was stored before, the id of that row. */
   eventId: string;
   /** Pay period of the stored event. */
   periodId: string;
-  /** For a duplicate: the status the event was stored with. */
+  /**
+   * For a duplicate: the status of the stored event. It is always `accepted`, because an event
+   * stored as rejected is evaluated again instead of being reported as a duplicate.
+   */
   storedStatus?: 'accepted' | 'rejected';
-  /** Rejection reason of a rejected event, or the stored reason of a duplicate of a rejected event. */
+  /** Rejection reason of a rejected event. */
   reason?: string;
 }
 
 /**
  * Stores order events idempotently and returns one result per event, in input order.
  *
- * Accepted events create the order from their `order` fields (when the order is new) or move it to
- * their state when they are its newest event, and set `signedAt` from the earliest signed or
- * assigned event. An `order` block on the newest event of a known order updates its partner,
- * product, value, quantity, territory and attributes; the order number never changes.
- * Rejected events (unknown partner or product, unknown order without an `order` block, order
- * number used by another order, a state after the order ended, a state of the other order kind)
- * are stored with their reason.
+ * Accepted events create the order from their `order` fields when the order is new. They move the
+ * order to their state when they are its newest event or when they end it (see the file header).
+ * The earliest signed or assigned event sets `signedAt`. An `order` block on the newest event of a
+ * known order updates its product, value, quantity, territory and attributes. The order number
+ * never changes, and an `order` block that names another partner rejects the event.
+ * Rejected events are stored with their reason. The file header lists the rejection rules and how
+ * a repeated sourceEventId is handled.
  *
  * Up to 1,000 events are written in one transaction, so an event is stored with all of its order
  * changes or not at all. When a concurrent call stores the same event or order first, the
@@ -230,66 +257,107 @@ interface ReferenceData {
   products: Map<string, { id: string; category: string }>;
 }
 
+/**
+ * The columns of a stored event, or of one stored earlier in the same chunk, that decide how a
+ * repeat of its sourceEventId is handled.
+ */
 interface StoredEventInfo {
   id: string;
   status: 'accepted' | 'rejected';
   periodId: string;
   reason: string | null;
+  orderId: string;
+  state: string;
+  occurredAt: Date;
+  /** The `order` block of the stored payload, or undefined when it has none. */
+  order: OrderFieldsInput | undefined;
 }
 
 async function ingestChunk(tx: TransactionClient, events: OrderEventInput[]): Promise<IngestResult[]> {
   const stored = await loadStoredEvents(tx, events);
-  // Events stored before need neither reference data nor order locks.
-  const newEvents = events.filter((event) => !stored.has(event.sourceEventId));
-  const references = await loadReferenceData(tx, newEvents);
+  // Events stored as accepted need neither reference data nor order locks.
+  const eventsToEvaluate = events.filter((event) => stored.get(event.sourceEventId)?.status !== 'accepted');
+  const references = await loadReferenceData(tx, eventsToEvaluate);
   const orders = await lockOrders(
     tx,
-    newEvents.map((event) => event.orderId),
-    newEvents.flatMap((event) => (event.order ? [event.order.orderNumber] : [])),
+    eventsToEvaluate.map((event) => event.orderId),
+    eventsToEvaluate.flatMap((event) => (event.order ? [event.order.orderNumber] : [])),
   );
   const orderIdByNumber = new Map([...orders.values()].map((order) => [order.orderNumber, order.id]));
 
   const results: IngestResult[] = [];
-  const rows: OrderEventRow[] = [];
+  // Rows by sourceEventId: new rows to insert, and stored rows whose rejected event was evaluated again.
+  const inserts = new Map<string, OrderEventRow>();
+  const updates = new Map<string, OrderEventRow>();
   for (const event of events) {
     const earlier = stored.get(event.sourceEventId);
     if (earlier) {
-      results.push(duplicateResult(event, earlier));
-      continue;
+      const differences = describeDifferences(earlier, event);
+      if (differences.length > 0) {
+        results.push(reusedIdResult(event, earlier, differences));
+        continue;
+      }
+      if (earlier.status === 'accepted') {
+        results.push(duplicateResult(event, earlier));
+        continue;
+      }
     }
 
     const occurredAt = new Date(event.occurredAt);
     const periodId = periodOf(occurredAt);
     const rejection = applyEvent(event, occurredAt, orders, orderIdByNumber, references);
-    const id = randomUUID();
-    rows.push({
-      id,
+    const status = rejection === undefined ? 'accepted' : 'rejected';
+    const row: OrderEventRow = {
+      id: earlier?.id ?? randomUUID(),
       sourceEventId: event.sourceEventId,
       source: event.source,
       orderId: event.orderId,
       state: event.state,
       occurredAt,
       periodId,
-      status: rejection === undefined ? 'accepted' : 'rejected',
+      status,
       rejectionReason: rejection ?? null,
       payload: event,
-    });
+    };
+    // A rejected event stored earlier in this chunk is still to be inserted, so its row is replaced.
+    if (earlier === undefined || inserts.has(event.sourceEventId)) {
+      inserts.set(event.sourceEventId, row);
+    } else {
+      updates.set(event.sourceEventId, row);
+    }
     stored.set(event.sourceEventId, {
-      id,
-      status: rejection === undefined ? 'accepted' : 'rejected',
+      id: row.id,
+      status,
       periodId,
-      reason: rejection ?? null,
+      reason: row.rejectionReason,
+      orderId: event.orderId,
+      state: event.state,
+      occurredAt,
+      order: event.order,
     });
     results.push(
       rejection === undefined
-        ? { sourceEventId: event.sourceEventId, status: 'accepted', eventId: id, periodId }
-        : { sourceEventId: event.sourceEventId, status: 'rejected', eventId: id, periodId, reason: rejection },
+        ? { sourceEventId: event.sourceEventId, status: 'accepted', eventId: row.id, periodId }
+        : { sourceEventId: event.sourceEventId, status: 'rejected', eventId: row.id, periodId, reason: rejection },
     );
   }
 
   await writeOrders(tx, [...orders.values()]);
-  await insertOrderEvents(tx, rows);
+  await insertOrderEvents(tx, [...inserts.values()]);
+  await updateOrderEvents(tx, [...updates.values()]);
   return results;
+}
+
+function reusedIdResult(event: OrderEventInput, earlier: StoredEventInfo, differences: string[]): IngestResult {
+  return {
+    sourceEventId: event.sourceEventId,
+    status: 'rejected',
+    eventId: earlier.id,
+    periodId: earlier.periodId,
+    reason:
+      `source event id ${event.sourceEventId} was already used for a different event (${differences.join('; ')}); ` +
+      'send a new event with a new source event id',
+  };
 }
 
 function duplicateResult(event: OrderEventInput, earlier: StoredEventInfo): IngestResult {
@@ -299,7 +367,6 @@ function duplicateResult(event: OrderEventInput, earlier: StoredEventInfo): Inge
     eventId: earlier.id,
     periodId: earlier.periodId,
     storedStatus: earlier.status,
-    ...(earlier.reason === null ? {} : { reason: earlier.reason }),
   };
 }
 
@@ -333,6 +400,7 @@ function applyEvent(
     orders.set(event.orderId, {
       id: event.orderId,
       orderNumber: event.order.orderNumber,
+      partnerId: fields.partnerId,
       state: event.state,
       stateAt: occurredAt,
       signedAt: START_STATES.includes(event.state) ? occurredAt : null,
@@ -346,14 +414,29 @@ function applyEvent(
 
   const conflict = stateConflict(order, event.state, occurredAt);
   if (conflict !== undefined) return conflict;
+  if (fields && fields.partnerId !== order.partnerId) {
+    // Earlier payments stay tied to the order, so moving it would charge the new partner for the
+    // old partner's commission.
+    return (
+      `order ${order.id} belongs to partner ${order.partnerId}, but the event names partner ${fields.partnerId}; ` +
+      `an order cannot move to another partner, so cancel order ${order.id} and create a new order for ` +
+      `partner ${fields.partnerId}`
+    );
+  }
 
-  const isNewest = occurredAt.getTime() >= order.stateAt.getTime() && !TERMINAL_STATES.includes(order.state);
-  if (isNewest) {
+  const hasEnded = TERMINAL_STATES.includes(order.state);
+  const isNewest = !hasEnded && occurredAt.getTime() >= order.stateAt.getTime();
+  // A cancellation or rejection ends the order at its own time, even when it is older than the
+  // order's state. An earlier end replaces a later one, because stateConflict rejected later ends.
+  // NOTE: events that happened after the end but were accepted before the end arrived stay accepted.
+  const endsOrder =
+    TERMINAL_STATES.includes(event.state) && (!hasEnded || occurredAt.getTime() < order.stateAt.getTime());
+  if (isNewest || endsOrder) {
     order.state = event.state;
     order.stateAt = occurredAt;
     order.stateChanged = true;
-    if (fields) order.fields = fields;
   }
+  if (isNewest && fields) order.fields = fields;
   if (START_STATES.includes(event.state) && (order.signedAt === null || occurredAt < order.signedAt)) {
     order.signedAt = occurredAt;
     order.stateChanged = true;
@@ -400,20 +483,123 @@ function resolveOrderFields(fields: OrderFieldsInput, references: ReferenceData)
   };
 }
 
+const STORED_EVENT_COLUMNS = {
+  id: true,
+  sourceEventId: true,
+  status: true,
+  periodId: true,
+  rejectionReason: true,
+  orderId: true,
+  state: true,
+  occurredAt: true,
+  payload: true,
+} as const;
+
+/**
+ * Loads the stored events with the sourceEventIds of `events`. Rejected ones are locked and read
+ * again under the lock, because this chunk may evaluate them again and a concurrent call may have
+ * done so meanwhile.
+ */
 async function loadStoredEvents(
   tx: TransactionClient,
   events: OrderEventInput[],
 ): Promise<Map<string, StoredEventInfo>> {
   const rows = await tx.orderEvent.findMany({
     where: { sourceEventId: { in: [...new Set(events.map((event) => event.sourceEventId))] } },
-    select: { id: true, sourceEventId: true, status: true, periodId: true, rejectionReason: true },
+    select: STORED_EVENT_COLUMNS,
   });
-  return new Map(
-    rows.map((row) => [
-      row.sourceEventId,
-      { id: row.id, status: row.status, periodId: row.periodId, reason: row.rejectionReason },
-    ]),
+  const rejectedIds = rows.filter((row) => row.status === 'rejected').map((row) => row.id);
+  if (rejectedIds.length > 0) {
+    await lockOrderEvents(tx, rejectedIds);
+    rows.push(...(await tx.orderEvent.findMany({ where: { id: { in: rejectedIds } }, select: STORED_EVENT_COLUMNS })));
+  }
+
+  // A row read again under the lock comes later in `rows`, so it replaces the one read before.
+  const stored = new Map<string, StoredEventInfo>();
+  for (const row of rows) {
+    stored.set(row.sourceEventId, {
+      id: row.id,
+      status: row.status,
+      periodId: row.periodId,
+      reason: row.rejectionReason,
+      orderId: row.orderId,
+      state: row.state,
+      occurredAt: row.occurredAt,
+      order: storedOrderFields(row.payload),
+    });
+  }
+  return stored;
+}
+
+/** Returns the `order` block of a stored payload, or undefined when it has none or it fails the current schema. */
+function storedOrderFields(payload: unknown): OrderFieldsInput | undefined {
+  if (payload === null || typeof payload !== 'object' || !('order' in payload)) return undefined;
+  const parsed = orderFieldsSchema.safeParse(payload.order);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * Lists how `event` differs from the stored event with its sourceEventId, such as
+ * `state: stored signed, received validated`. Compares the order id, the state, the instant of
+ * occurredAt, and the `order` blocks when both have one. Decimal strings compare by value
+ * ("990.5" equals "990.50"), and missing attributes equal an empty record.
+ */
+function describeDifferences(stored: StoredEventInfo, event: OrderEventInput): string[] {
+  const differences: string[] = [];
+  const occurredAt = new Date(event.occurredAt);
+  if (stored.orderId !== event.orderId) {
+    differences.push(`orderId: stored ${stored.orderId}, received ${event.orderId}`);
+  }
+  if (stored.state !== event.state) {
+    differences.push(`state: stored ${stored.state}, received ${event.state}`);
+  }
+  if (stored.occurredAt.getTime() !== occurredAt.getTime()) {
+    differences.push(`occurredAt: stored ${stored.occurredAt.toISOString()}, received ${occurredAt.toISOString()}`);
+  }
+  if (stored.order && event.order) {
+    differences.push(...describeOrderFieldDifferences(stored.order, event.order));
+  }
+  return differences;
+}
+
+function describeOrderFieldDifferences(stored: OrderFieldsInput, received: OrderFieldsInput): string[] {
+  const differences: string[] = [];
+  const scalarFields = [
+    ['orderNumber', stored.orderNumber, received.orderNumber],
+    ['partnerId', stored.partnerId, received.partnerId],
+    ['productId', stored.productId, received.productId],
+    ['value', normalizeDecimal(stored.value), normalizeDecimal(received.value)],
+    ['quantity', normalizeDecimal(stored.quantity), normalizeDecimal(received.quantity)],
+    ['territory', stored.territory ?? 'not set', received.territory ?? 'not set'],
+  ] as const;
+  for (const [name, storedValue, receivedValue] of scalarFields) {
+    if (storedValue !== receivedValue) {
+      differences.push(`order.${name}: stored ${storedValue}, received ${receivedValue}`);
+    }
+  }
+
+  // Attribute values may be long texts, so only the names of the differing attributes are listed.
+  const storedAttributes = stored.attributes ?? {};
+  const receivedAttributes = received.attributes ?? {};
+  const names = [...new Set([...Object.keys(storedAttributes), ...Object.keys(receivedAttributes)])].sort();
+  const changedNames = names.filter(
+    (name) =>
+      !Object.hasOwn(storedAttributes, name) ||
+      !Object.hasOwn(receivedAttributes, name) ||
+      storedAttributes[name] !== receivedAttributes[name],
   );
+  if (changedNames.length > 0) {
+    differences.push(`order.attributes differ in ${changedNames.join(', ')}`);
+  }
+  return differences;
+}
+
+/** Removes leading zeros and trailing fraction zeros from a non-negative decimal string: "0990.50" becomes "990.5". */
+function normalizeDecimal(text: string): string {
+  const [whole = '', fraction = ''] = text.split('.');
+  const trimmedWhole = whole.replace(/^0+(?=\d)/, '');
+  const trimmedFraction = fraction.replace(/0+$/, '');
+  return trimmedFraction === '' ? trimmedWhole : `${trimmedWhole}.${trimmedFraction}`;
 }
 
 async function loadReferenceData(tx: TransactionClient, events: OrderEventInput[]): Promise<ReferenceData> {

@@ -61,7 +61,11 @@ export class UnknownParentPartnerError extends Error {
   }
 }
 
-/** Raised when an upsert would change a plan version that a calculation has used. Nothing of the call is stored. */
+/**
+ * Raised when an upsert would change a plan version that a calculation has used. Nothing of the call is stored.
+ * NOTE: a used version without effectiveTo cannot be given one, so upserting a later version of its plan
+ * raises OverlappingPlanVersionsError, although this error's message suggests adding one.
+ */
 export class PlanVersionInUseError extends Error {
   override readonly name = 'PlanVersionInUseError';
 
@@ -75,6 +79,49 @@ export class PlanVersionInUseError extends Error {
         'add a new version with a later effectiveFrom instead',
     );
   }
+}
+
+/** The date range of one plan version, as `OverlappingPlanVersionsError` reports it. Dates are `YYYY-MM-DD`. */
+export interface PlanVersionRange {
+  id: string;
+  version: number;
+  effectiveFrom: string;
+  /** Inclusive, or null for an open end. */
+  effectiveTo: string | null;
+}
+
+/**
+ * Raised when two versions of one plan are effective on a common day, because every partner
+ * assigned to the plan would then be paid by both. Nothing of the call is stored.
+ */
+export class OverlappingPlanVersionsError extends Error {
+  override readonly name = 'OverlappingPlanVersionsError';
+
+  /** `earlier` starts no later than `later`. */
+  constructor(
+    readonly planId: string,
+    readonly earlier: PlanVersionRange,
+    readonly later: PlanVersionRange,
+  ) {
+    const fix =
+      earlier.effectiveFrom < later.effectiveFrom
+        ? `set effectiveTo of ${earlier.id} to ${dayBefore(later.effectiveFrom)} or earlier`
+        : 'give the versions date ranges without a common day';
+    super(
+      `versions ${describeRange(earlier)} and ${describeRange(later)} of plan ${planId} overlap, ` +
+        `so both would pay on the same days; ${fix}`,
+    );
+  }
+}
+
+function describeRange(range: PlanVersionRange): string {
+  return `${range.id} (version ${range.version}, ${range.effectiveFrom} to ${range.effectiveTo ?? 'open end'})`;
+}
+
+function dayBefore(day: string): string {
+  const date = new Date(`${day}T00:00:00.000Z`);
+  date.setUTCDate(date.getUTCDate() - 1);
+  return date.toISOString().slice(0, 10);
 }
 
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 60_000 };
@@ -145,8 +192,12 @@ export async function upsertProducts(
  * assignment on the next call; assignments are never removed. Definitions are validated and
  * stored with their defaults filled in. A version whose content is unchanged is left alone.
  * Returns the number of plans, versions and new assignments.
- * Throws PlanValidationError for an invalid definition, DuplicateReferenceIdError, or
- * PlanVersionInUseError when a version with `usedAt` set would change; nothing is stored then.
+ * Throws, and stores nothing, when
+ *  - a definition is invalid (PlanValidationError),
+ *  - an id appears twice (DuplicateReferenceIdError),
+ *  - a date is invalid or a version ends before it starts (RangeError),
+ *  - two versions of one plan, given or stored, share a day (OverlappingPlanVersionsError),
+ *  - a version with `usedAt` set would change (PlanVersionInUseError).
  */
 export async function upsertPlans(
   prisma: PrismaClient,
@@ -165,14 +216,15 @@ export async function upsertPlans(
         id: version.id,
         planId: plan.id,
         version: version.version,
-        effectiveFrom: toDate(version.effectiveFrom),
-        effectiveTo: version.effectiveTo === null ? null : toDate(version.effectiveTo),
+        ...toDateRange(version),
         definition: parsePlanDefinition(version.definition) as unknown as Prisma.InputJsonObject,
       },
     })),
   );
 
   return prisma.$transaction(async (tx) => {
+    // The upserts lock the plan rows, so a concurrent call for the same plan waits here until this
+    // transaction ends and then checks its versions against the ones stored here.
     for (const plan of plans) {
       await tx.plan.upsert({
         where: { id: plan.id },
@@ -180,6 +232,10 @@ export async function upsertPlans(
         update: { name: plan.name },
       });
     }
+    await checkVersionsDoNotOverlap(
+      tx,
+      versions.map((version) => version.row),
+    );
 
     const stored = await tx.planVersion.findMany({ where: { id: { in: versions.map((version) => version.row.id) } } });
     const storedById = new Map(stored.map((version) => [version.id, version]));
@@ -233,6 +289,61 @@ async function assignVersion(
   return result.count;
 }
 
+/**
+ * Throws OverlappingPlanVersionsError when two versions of one plan share a day. Checks the given
+ * versions together with the stored versions of their plans, and a given version replaces the
+ * stored version with its id.
+ */
+async function checkVersionsDoNotOverlap(
+  tx: Prisma.TransactionClient,
+  versions: { id: string; planId: string; version: number; effectiveFrom: Date; effectiveTo: Date | null }[],
+): Promise<void> {
+  const givenIds = new Set(versions.map((version) => version.id));
+  const stored = await tx.planVersion.findMany({
+    where: { planId: { in: [...new Set(versions.map((version) => version.planId))] } },
+    select: { id: true, planId: true, version: true, effectiveFrom: true, effectiveTo: true },
+  });
+  const versionsByPlan = new Map<string, typeof versions>();
+  for (const version of [...stored.filter((row) => !givenIds.has(row.id)), ...versions]) {
+    const planVersions = versionsByPlan.get(version.planId) ?? [];
+    planVersions.push(version);
+    versionsByPlan.set(version.planId, planVersions);
+  }
+
+  for (const [planId, planVersions] of versionsByPlan) {
+    const sorted = [...planVersions].sort(
+      (left, right) => left.effectiveFrom.getTime() - right.effectiveFrom.getTime() || left.version - right.version,
+    );
+    // Sorted by start, versions without overlap so far also end in that order, so comparing each
+    // version with the one before finds the first overlap.
+    for (let index = 1; index < sorted.length; index += 1) {
+      const earlier = sorted[index - 1]!;
+      const later = sorted[index]!;
+      if (earlier.effectiveTo === null || later.effectiveFrom.getTime() <= earlier.effectiveTo.getTime()) {
+        throw new OverlappingPlanVersionsError(planId, toRange(earlier), toRange(later));
+      }
+    }
+  }
+}
+
+function toRange(version: {
+  id: string;
+  version: number;
+  effectiveFrom: Date;
+  effectiveTo: Date | null;
+}): PlanVersionRange {
+  return {
+    id: version.id,
+    version: version.version,
+    effectiveFrom: toDay(version.effectiveFrom),
+    effectiveTo: version.effectiveTo === null ? null : toDay(version.effectiveTo),
+  };
+}
+
+function toDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
 function sameVersionContent(
   stored: { planId: string; version: number; effectiveFrom: Date; effectiveTo: Date | null; definition: unknown },
   next: { planId: string; version: number; effectiveFrom: Date; effectiveTo: Date | null; definition: unknown },
@@ -262,6 +373,19 @@ function compareText(left: string, right: string): number {
   if (left < right) return -1;
   if (left > right) return 1;
   return 0;
+}
+
+/** Parses a version's dates. Throws RangeError for an invalid date or a range that ends before it starts. */
+function toDateRange(version: PlanVersionInput): { effectiveFrom: Date; effectiveTo: Date | null } {
+  const effectiveFrom = toDate(version.effectiveFrom);
+  const effectiveTo = version.effectiveTo === null ? null : toDate(version.effectiveTo);
+  if (effectiveTo !== null && effectiveTo < effectiveFrom) {
+    throw new RangeError(
+      `plan version ${version.id} ends on ${version.effectiveTo} before it starts on ${version.effectiveFrom}; ` +
+        'set effectiveTo to effectiveFrom or later',
+    );
+  }
+  return { effectiveFrom, effectiveTo };
 }
 
 function toDate(day: string): Date {

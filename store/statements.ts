@@ -1,4 +1,5 @@
 import type { CalculationResult } from '../domain/engine/types.js';
+import type { Partner } from '../domain/model.js';
 import type { Principal, StatementForInvoice } from '../integrations/statement-view.js';
 import { toPartner } from './calculation-input.js';
 import type { Prisma, PrismaClient } from './prisma.js';
@@ -19,6 +20,26 @@ export class StatementNotFoundError extends Error {
   }
 }
 
+/** Raised when a calculation run older than the period's stored statements tries to replace them. */
+export class StaleCalculationError extends Error {
+  override readonly name = 'StaleCalculationError';
+  constructor(
+    readonly periodId: string,
+    readonly runNumber: number,
+    readonly storedRunNumber: number,
+  ) {
+    super(`run ${runNumber} of period ${periodId} is older than the stored run ${storedRunNumber}; it is discarded`);
+  }
+}
+
+/**
+ * Takes the transaction-scoped advisory lock of a pay period, which serialises the replacement of its
+ * statements with approvals, so neither can interleave with the other.
+ */
+export async function lockPayPeriod(tx: Prisma.TransactionClient, periodId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`pay_period:${periodId}`}))`;
+}
+
 /** Statement id: `<period>-<partner>`, for example 2026-11-P00042. It is also the SAP reference number. */
 export function statementId(periodId: string, partnerId: string): string {
   return `${periodId}-${partnerId}`;
@@ -29,8 +50,9 @@ const LINE_BATCH = 2_000;
 
 /**
  * Replaces the period's draft statements with the engine's result in one transaction, so readers see
- * either the previous run or the new one, and marks the plan versions used. Throws
- * StatementsAlreadyApprovedError when any statement of the period is past draft.
+ * either the previous run or the new one, and marks the plan versions used. Holds the period's lock.
+ * Throws StatementsAlreadyApprovedError when any statement of the period is past draft, and
+ * StaleCalculationError when the stored drafts come from a later run.
  */
 export async function replaceDraftStatements(
   prisma: PrismaClient,
@@ -41,10 +63,14 @@ export async function replaceDraftStatements(
 ): Promise<void> {
   await prisma.$transaction(
     async (tx) => {
+      await lockPayPeriod(tx, periodId);
       const settled = await tx.statement.count({ where: { periodId, status: { not: 'draft' } } });
       if (settled > 0) throw new StatementsAlreadyApprovedError(periodId);
+      const newest = await tx.statement.aggregate({ where: { periodId }, _max: { runNumber: true } });
+      const storedRunNumber = newest._max.runNumber ?? 0;
+      if (storedRunNumber > runNumber) throw new StaleCalculationError(periodId, runNumber, storedRunNumber);
 
-      await tx.statement.deleteMany({ where: { periodId } });
+      await tx.statement.deleteMany({ where: { periodId, status: 'draft' } });
       await tx.statement.createMany({ data: result.statements.map((draft) => toStatementRow(draft, runNumber)) });
 
       const lines = result.statements.flatMap((draft) =>
@@ -99,14 +125,15 @@ function toStatementRow(
 }
 
 /**
- * Loads a statement with its partner and lines in the shape the SAP, PDF and email integrations read.
+ * Loads a statement with its partner and lines in the shape the SAP, PDF and email integrations read;
+ * `principalFor` names the company that pays the partner.
  * The issue date is the approval date (UTC), or `fallbackIssueDate` for a statement not yet approved.
  * Throws StatementNotFoundError.
  */
 export async function loadStatementForInvoice(
   prisma: PrismaClient,
   id: string,
-  principal: Principal,
+  principalFor: (partner: Partner) => Principal,
   fallbackIssueDate: Date = new Date(),
 ): Promise<StatementForInvoice> {
   const row = await prisma.statement.findUnique({
@@ -114,6 +141,7 @@ export async function loadStatementForInvoice(
     include: { partner: true, period: true, lines: { orderBy: { lineNumber: 'asc' } } },
   });
   if (!row) throw new StatementNotFoundError(id);
+  const partner = toPartner(row.partner);
 
   return {
     id: row.id,
@@ -122,8 +150,8 @@ export async function loadStatementForInvoice(
     periodEndsAt: row.period.endsAt.toISOString(),
     invoiceNumber: row.invoiceNumber,
     issueDate: (row.approvedAt ?? fallbackIssueDate).toISOString().slice(0, 10),
-    partner: toPartner(row.partner),
-    principal,
+    partner,
+    principal: principalFor(partner),
     currency: 'EUR',
     netCommission: row.netCommission.toFixed(2),
     vatAmount: row.vatAmount.toFixed(2),

@@ -47,6 +47,13 @@ export const NON_RETRYABLE_ACTIVITY_ERRORS = [
   'TaxRuleSetValidationError',
   'TaxRatesNotFoundError',
   'InvalidTaxProfileError',
+  'StatementsAlreadyApprovedError',
+  'StaleCalculationError',
+  'DecisionConflictError',
+  'RunMismatchError',
+  'InvalidStatementError',
+  'InvalidSapFieldError',
+  'SapTaxCodeNotFoundError',
 ];
 
 /** Options of the calculation activity: one long call without heartbeats, retried with backoff. */
@@ -61,8 +68,8 @@ export const CALCULATION_ACTIVITY_OPTIONS: ActivityOptions = {
 };
 
 /**
- * Options of the activities with side effects (database writes, SAP, documents, email). They retry without
- * an attempt limit, because each one is idempotent and an outage of SAP or the mail server must not lose a batch.
+ * Options of the bookkeeping activities (stage, decisions, batch listing). They retry without an attempt
+ * limit, because each one is idempotent and a database outage must not fail the period.
  */
 export const SIDE_EFFECT_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
@@ -75,16 +82,29 @@ export const SIDE_EFFECT_ACTIVITY_OPTIONS: ActivityOptions = {
   },
 };
 
+/**
+ * Options of the per-statement steps (SAP, documents, email). The activities heartbeat after each statement
+ * and stop at the next statement once cancelled, so an attempt that lost its heartbeat does not keep working
+ * beside its retry. A SAP rejection is retried too: it clears once the vendor master data is corrected.
+ */
+export const STATEMENT_STEP_ACTIVITY_OPTIONS: ActivityOptions = {
+  ...SIDE_EFFECT_ACTIVITY_OPTIONS,
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+};
+
 const { calculatePeriod } = proxyActivities<Pick<PayPeriodActivities, 'calculatePeriod'>>(CALCULATION_ACTIVITY_OPTIONS);
 
-const {
-  recordStage,
-  recordDecision,
-  listStatementBatches,
-  postStatementsToSap,
-  renderStatementDocuments,
-  deliverStatements,
-} = proxyActivities<Omit<PayPeriodActivities, 'calculatePeriod'>>(SIDE_EFFECT_ACTIVITY_OPTIONS);
+type StepActivityName = 'postStatementsToSap' | 'renderStatementDocuments' | 'deliverStatements';
+
+const { recordStage, recordDecision, listStatementBatches } =
+  proxyActivities<Pick<PayPeriodActivities, 'recordStage' | 'recordDecision' | 'listStatementBatches'>>(
+    SIDE_EFFECT_ACTIVITY_OPTIONS,
+  );
+
+const { postStatementsToSap, renderStatementDocuments, deliverStatements } = proxyActivities<
+  Pick<PayPeriodActivities, StepActivityName>
+>(STATEMENT_STEP_ACTIVITY_OPTIONS);
 
 const STEP_ACTIVITIES: Record<StatementStep, (input: { statementIds: string[] }) => Promise<StatementStepResult[]>> = {
   posting: postStatementsToSap,

@@ -4,11 +4,13 @@
  *
  * Ingestion stores every event first and signals the period workflows afterwards. When a signal
  * fails, the events stay stored, the response has `signalled: false` and the error is logged with
- * the period and event ids. The API does not retry the signal. The events are not lost, because
- * the calculation at close reads every stored accepted event of the period, not the signalled ids.
- * What a failed signal loses is the workflow's live event count in its status, and the start of a
- * workflow for a period that had none. The next ingestion for the period signals its own events,
- * which starts that workflow.
+ * the period and event ids. The API does not retry the signal. While the period is still
+ * collecting, such events are not lost, because the calculation at close reads every stored accepted
+ * event of the period, not the signalled ids; what a failed signal loses is the workflow's live event
+ * count, and the start of a workflow for a period that had none (the next ingestion for the period
+ * starts it).
+ * NOTE: an event whose period was already calculated is stored as accepted but is paid or clawed back
+ * by no calculation, because each calculation reads only the events inside its own period.
  */
 import { z } from 'zod';
 import type { Logger } from '../../config/logger.js';
@@ -48,7 +50,7 @@ const ingestResult = z
     storedStatus: z
       .enum(['accepted', 'rejected'])
       .optional()
-      .describe('For a duplicate: the status it was stored with.'),
+      .describe('For a duplicate: the status it was stored with (always accepted).'),
     reason: z.string().optional().describe('Why the event was rejected.'),
   })
   .meta({ id: 'OrderEventResult' });
@@ -129,9 +131,11 @@ export function orderEventOperations(deps: OrderEventRouteDependencies): ApiOper
       summary: 'Store a batch of order events and signal their pay periods',
       description:
         'Each event is stored once per sourceEventId: as accepted, or as rejected with the reason (for example an ' +
-        'unknown partner). A repeated sourceEventId is reported as duplicate. A malformed batch is rejected with 400 ' +
-        'and nothing is stored. After storing, the accepted events are signalled to their period workflows. When a ' +
-        'signal fails, `signalled` is false; the events stay stored and the calculation at close includes them.',
+        'unknown partner). A repeat of an accepted event is reported as duplicate; a repeat of a rejected event is ' +
+        'checked again and accepted or rejected anew; a sourceEventId reused for different content is rejected and ' +
+        'the stored event stays. A malformed batch is rejected with 400 and nothing is stored. After storing, the ' +
+        'accepted events are signalled to their period workflows. When a signal fails, `signalled` is false; the ' +
+        'events stay stored and a calculation of their period that has not run yet includes them.',
       access: ['admin'],
       body: ingestBody,
       responses: { 200: { description: 'Every event was stored or found stored.', schema: ingestResponse } },

@@ -12,7 +12,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { Prisma, type PrismaClient } from '../../store/prisma.js';
 import { canSeePartner, partnerScope } from '../auth.js';
-import { InternalServerError, NotFoundError } from '../errors.js';
+import { ConflictError, InternalServerError, NotFoundError } from '../errors.js';
 import { defineOperation, type ApiOperation } from '../operation.js';
 import type { RenderStatementPdf } from '../ports.js';
 import { periodParams } from './periods.js';
@@ -264,12 +264,14 @@ export function statementOperations(deps: StatementRouteDependencies): ApiOperat
       summary: "Download a statement's pro-forma invoice PDF",
       description:
         'Returns the stored document when one was rendered for the statement (the file that was emailed), ' +
-        'otherwise renders a PDF from the current statement data without storing it.',
+        'otherwise renders a PDF from the current statement data without storing it. A statement gets its ' +
+        'self-billing invoice number at approval, so a draft has no PDF yet (409).',
       access: ['admin', 'approver', 'partner'],
       params: statementParams,
       responses: {
         200: { description: 'The PDF, served inline.', contentType: 'application/pdf' },
         404: { description: 'The statement does not exist or belongs to another partner.' },
+        409: { description: 'The statement has no invoice number yet (not approved, or nothing payable).' },
         500: { description: 'The stored document is missing or unreadable on the server.' },
       },
       async handle({ params, apiKey, response, log }) {
@@ -281,6 +283,13 @@ export function statementOperations(deps: StatementRouteDependencies): ApiOperat
 
         const fileName = pdfFileName(row.invoiceNumber ?? row.id);
         if (row.document === null) {
+          if (row.invoiceNumber === null) {
+            throw new ConflictError(
+              `statement ${row.id} has no self-billing invoice number yet; its PDF exists once the period is approved ` +
+                'and the statement has a non-zero payable amount',
+              'no_invoice_number',
+            );
+          }
           const bytes = await renderPdf(row.id);
           setPdfHeaders(response, fileName, bytes.byteLength);
           response.status(200).end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

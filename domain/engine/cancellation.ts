@@ -4,8 +4,8 @@
  */
 import type { OrderState } from '../model.js';
 import type { PlanDefinition } from '../plan/definition.js';
-import { addCalendarMonths, MILLISECONDS_PER_DAY } from '../time.js';
-import type { OrderTimeline } from './order-timeline.js';
+import { addCalendarMonths, endOfUtcDay, MILLISECONDS_PER_DAY } from '../time.js';
+import { findRecordedTime, type OrderTimeline } from './order-timeline.js';
 import { isWithinPeriod, type ParsedPeriod } from './period.js';
 
 /**
@@ -27,12 +27,16 @@ export interface CancellationInPeriod {
 const COOLING_OFF_ANCHORS: readonly OrderState[] = ['signed', 'assigned'];
 const CLAWBACK_ANCHORS: readonly OrderState[] = ['supply_active', 'commissioned', 'signed', 'assigned'];
 
+/**
+ * Returns the first of `states` that the history records. Implied states are skipped, because the
+ * order reached them at an unknown time before the recorded state that implies them.
+ */
 function findAnchor(
   timeline: OrderTimeline,
   states: readonly OrderState[],
 ): { state: OrderState; at: number } | undefined {
   for (const state of states) {
-    const at = timeline.reachedAt.get(state);
+    const at = findRecordedTime(timeline, state);
     if (at !== undefined) {
       return { state, at };
     }
@@ -41,12 +45,29 @@ function findAnchor(
 }
 
 /**
+ * Returns the last instant of the cooling-off period, which is the end (23:59:59.999 UTC) of the
+ * calendar day `coolingOffDays` days after the anchor's day. A customer who signed on 1 November at
+ * 10:00 UTC may withdraw within 14 days until 15 November 23:59:59.999 UTC. With 0 days the period
+ * ends with the signing day.
+ *
+ * NOTE: days are UTC calendar days, and the local time zones (Europe/Berlin, Europe/Rome) are not
+ * applied. The period therefore ends at 00:59:59.999 (winter time) or 01:59:59.999 (summer time)
+ * local time on the following day, and a signing shortly after local midnight counts from the
+ * previous day.
+ */
+export function computeCoolingOffEnd(anchorAt: number, coolingOffDays: number): number {
+  // UTC has no daylight saving time, so adding whole days of 24 hours moves the date by that many days.
+  return endOfUtcDay(anchorAt + coolingOffDays * MILLISECONDS_PER_DAY);
+}
+
+/**
  * Classifies the order's cancellation if it happened within the period, or returns undefined.
  *
- * Cooling-off: cancelled at most `coolingOffDays` × 24 hours after the order was signed (or
- * assigned). Clawback: cancelled at most `clawbackMonths` calendar months (UTC) after the order
- * reached supply_active, else commissioned, else signed or assigned, else its first state change.
- * Both bounds are inclusive.
+ * Cooling-off: cancelled at most until the end of the UTC calendar day `coolingOffDays` days after
+ * the order was signed (or assigned). Clawback: cancelled at most `clawbackMonths` calendar months
+ * (UTC) after the order reached supply_active, else commissioned, else signed or assigned, else its
+ * first state change. Both bounds are inclusive. Only states recorded in the history anchor a
+ * window, never implied ones.
  */
 export function classifyCancellation(
   timeline: OrderTimeline,
@@ -60,7 +81,7 @@ export function classifyCancellation(
 
   const coolingOffAnchor = findAnchor(timeline, COOLING_OFF_ANCHORS);
   if (coolingOffAnchor !== undefined) {
-    const coolingOffEndsAt = coolingOffAnchor.at + definition.coolingOffDays * MILLISECONDS_PER_DAY;
+    const coolingOffEndsAt = computeCoolingOffEnd(coolingOffAnchor.at, definition.coolingOffDays);
     if (cancelledAt <= coolingOffEndsAt) {
       return {
         cancelledAt,

@@ -37,6 +37,22 @@ export function describeOrderEvent(order: OrderRecord, state: OrderState, at: nu
   return `${ORDER_NOUNS[order.category]} ${order.orderNumber} ${STATE_PHRASES[state]} on ${formatIsoDate(at)}`;
 }
 
+/**
+ * Describes the event that made a state due. For a state implied by a later recorded state it
+ * names the recorded event: "Gas contract 8001234 activated on 2026-11-12, which implies validated".
+ */
+export function describeStateEvent(
+  order: OrderRecord,
+  state: OrderState,
+  at: number,
+  impliedBy: OrderState | undefined,
+): string {
+  if (impliedBy === undefined) {
+    return describeOrderEvent(order, state, at);
+  }
+  return `${describeOrderEvent(order, impliedBy, at)}, which implies ${state}`;
+}
+
 /** Formats an amount for a description, for example "EUR 80.00". */
 export function describeAmount(amount: Decimal): string {
   return `EUR ${formatAmount(amount)}`;

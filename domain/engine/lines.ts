@@ -2,12 +2,13 @@
  * Commission line drafts and their deterministic order on a statement.
  */
 import { formatAmount, type Decimal } from '../money.js';
-import type {
-  CommissionLine,
-  CommissionLineExplanation,
-  CommissionLineKind,
-  OrderRecord,
-  OrderState,
+import {
+  ORDER_STATES,
+  type CommissionLine,
+  type CommissionLineExplanation,
+  type CommissionLineKind,
+  type OrderRecord,
+  type OrderState,
 } from '../model.js';
 import type { PlanRule } from '../plan/definition.js';
 import { formatIsoDateTime } from '../time.js';
@@ -67,7 +68,11 @@ export function compareText(left: string, right: string): number {
 
 const KIND_ORDER = { commission: 0, reversal: 1 } as const;
 
-/** Orders lines by order number, order id, plan, rule, state time, kind (commission first), rule id and state. */
+/**
+ * Orders lines by order number, order id, plan, rule, state time, kind (commission first), rule id
+ * and state. States at the same time, such as a state and the earlier states it implies, follow the
+ * order of ORDER_STATES, which lists each lifecycle earliest first.
+ */
 export function compareLineDrafts(left: LineDraft, right: LineDraft): number {
   return (
     compareOrderNumbers(left.line.orderNumber, right.line.orderNumber) ||
@@ -77,7 +82,7 @@ export function compareLineDrafts(left: LineDraft, right: LineDraft): number {
     left.stateAt - right.stateAt ||
     KIND_ORDER[left.line.kind] - KIND_ORDER[right.line.kind] ||
     compareText(left.line.ruleId, right.line.ruleId) ||
-    compareText(left.line.explanation.state, right.line.explanation.state)
+    ORDER_STATES.indexOf(left.line.explanation.state) - ORDER_STATES.indexOf(right.line.explanation.state)
   );
 }
 

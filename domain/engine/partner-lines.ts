@@ -28,16 +28,27 @@ function buildPlanCommissionLines(
   assignment: PlanAssignmentInput,
   planIndex: number,
 ): LineDraft[] {
-  // An order cancelled within the cooling-off period is void: it earns nothing in the period and
-  // does not count towards tiers.
-  const payable = context.timelines.filter(
-    (timeline) => classifyCancellation(timeline, assignment.definition, context.period)?.outcome !== 'cooling_off',
+  const outcomes = new Map(
+    context.timelines.map((timeline) => [
+      timeline,
+      classifyCancellation(timeline, assignment.definition, context.period)?.outcome,
+    ]),
   );
+  // An order cancelled within the cooling-off period is void: it earns nothing in the period.
+  const payable = context.timelines.filter((timeline) => outcomes.get(timeline) !== 'cooling_off');
+  // Tiers skip orders whose payments a cancellation in the period reverses (cooling-off or
+  // clawback), because a reversal takes back the order's own line but not the higher tier that its
+  // count gave the other orders. A cancellation after the clawback window reverses nothing, so that
+  // order still counts and is paid.
+  const tierCounted = context.timelines.filter((timeline) => {
+    const outcome = outcomes.get(timeline);
+    return outcome !== 'cooling_off' && outcome !== 'clawback';
+  });
   const drafts: LineDraft[] = [];
   assignment.definition.rules.forEach((rule, ruleIndex) => {
     const reference = { assignment, planIndex, ruleIndex };
     if (rule.kind === 'tiered') {
-      drafts.push(...buildTieredCommissionLines(rule, reference, payable, context.period));
+      drafts.push(...buildTieredCommissionLines(rule, reference, tierCounted, context.period));
       return;
     }
     for (const timeline of payable) {

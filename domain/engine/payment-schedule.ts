@@ -1,12 +1,13 @@
 /**
  * Commission lines of rules that split their commission over payment shares (percentage of value,
  * fixed per order, fixed per unit): one line per share whose state the order reached in the period.
- * Each line is (full commission × share) rounded once to cents.
+ * Each share but the last is (full commission × share) rounded once to cents, and the last share
+ * takes the rest of the rounded full commission (see computeShareAmount).
  */
-import { formatAmount, parseAmount, parseDecimal, roundToCents, type Decimal } from '../money.js';
+import { formatAmount, parseAmount, parseDecimal, roundToCents, sumAmounts, type Decimal } from '../money.js';
 import type { OrderRecord } from '../model.js';
 import type { FixedPerOrderRule, FixedPerUnitRule, PaymentShare, PercentageOfValueRule } from '../plan/definition.js';
-import { describeAmount, describeOrderEvent, describeRate, describeShare, formatProduct } from './explain.js';
+import { describeAmount, describeRate, describeShare, describeStateEvent, formatProduct } from './explain.js';
 import { createLineDraft, identifyRule, type LineDraft, type RuleReference } from './lines.js';
 import type { OrderTimeline } from './order-timeline.js';
 import { parseOrderQuantity, parseOrderValue } from './order-values.js';
@@ -65,41 +66,96 @@ function computeRuleCommission(rule: ScheduledRule, order: OrderRecord): RuleCom
   }
 }
 
+/** Amount of one payment share, rounded to cents, with the arithmetic its line shows. */
+interface ShareAmount {
+  amount: Decimal;
+  formula: string;
+  /** Inputs beyond those of the full commission, for the last share of a split rule. */
+  inputs: Record<string, string>;
+}
+
+function computeSharePart(rule: ScheduledRule, commission: RuleCommission, payment: PaymentShare): Decimal {
+  return commission.exact.times(parseDecimal(payment.share, `rule ${rule.id} share`));
+}
+
+/**
+ * Computes the amount of the share at `index` of the rule's payment list. Each share but the last
+ * is (full commission × share) rounded once to cents. The last share is the full commission
+ * rounded once minus the rounded earlier shares, so the shares always sum to the rounded full
+ * commission: EUR 10.01 at 50/50 pays 5.01 and 5.00, not 5.01 twice. The earlier shares are
+ * recomputed from the same order value, rate or amount, so a share paid in an earlier period
+ * needs no stored amount. For a full commission of a few cents the last share can be 0.00 or
+ * negative, for example 0.05 at 30/30/30/10 pays 0.02 three times and then -0.01.
+ */
+function computeShareAmount(rule: ScheduledRule, commission: RuleCommission, index: number): ShareAmount {
+  const payment = rule.payment[index] as PaymentShare;
+  const terms = rule.payment.length === 1 ? commission.terms : [...commission.terms, payment.share];
+  const isLast = index === rule.payment.length - 1;
+  if (!isLast || rule.payment.length === 1) {
+    const exact = computeSharePart(rule, commission, payment);
+    return { amount: roundToCents(exact), formula: formatProduct(terms, exact), inputs: {} };
+  }
+
+  const fullCommission = roundToCents(commission.exact);
+  const earlierShares = rule.payment
+    .slice(0, index)
+    .map((earlier) => roundToCents(computeSharePart(rule, commission, earlier)));
+  const amount = fullCommission.minus(sumAmounts(earlierShares));
+  const subtraction = [fullCommission, ...earlierShares].map(formatAmount).join(' − ');
+  // A fixed amount per order is its own full commission, so only products get their own step.
+  const fullStep = commission.terms.length > 1 ? `${formatProduct(commission.terms, commission.exact)}; ` : '';
+  return {
+    amount,
+    formula: `${fullStep}${subtraction} = ${formatAmount(amount)}`,
+    inputs: {
+      fullCommission: formatAmount(fullCommission),
+      earlierShares: earlierShares.map(formatAmount).join(', '),
+    },
+  };
+}
+
 function buildShareLine(
   rule: ScheduledRule,
   reference: RuleReference,
-  order: OrderRecord,
+  timeline: OrderTimeline,
   commission: RuleCommission,
-  payment: PaymentShare,
+  index: number,
   at: number,
 ): LineDraft {
-  const share = parseDecimal(payment.share, `rule ${rule.id} share`);
-  const isSplit = !share.equals(1);
-  const exact = commission.exact.times(share);
-  const terms = isSplit ? [...commission.terms, payment.share] : commission.terms;
-  const shareText = isSplit ? payment.share : undefined;
-  const description = `${describeOrderEvent(order, payment.state, at)}: ${describeShare(commission.phrase, shareText, payment.state)}`;
+  const order = timeline.order;
+  const payment = rule.payment[index] as PaymentShare;
+  const shareText = rule.payment.length === 1 ? undefined : payment.share;
+  const shareAmount = computeShareAmount(rule, commission, index);
+  const impliedBy = timeline.impliedBy.get(payment.state);
+  const event = describeStateEvent(order, payment.state, at, impliedBy);
+  const description = `${event}: ${describeShare(commission.phrase, shareText, payment.state)}`;
 
   return createLineDraft(
     identifyRule(reference, rule),
     reference,
     order,
     { kind: 'commission', state: payment.state, at },
-    roundToCents(exact),
+    shareAmount.amount,
     description,
     {
       baseAmount: formatAmount(commission.baseAmount),
       ...(shareText === undefined ? {} : { share: shareText }),
       ...(commission.rate === undefined ? {} : { rate: commission.rate }),
-      formula: formatProduct(terms, exact),
-      inputs: shareText === undefined ? commission.inputs : { ...commission.inputs, share: shareText },
+      formula: shareAmount.formula,
+      inputs: {
+        ...commission.inputs,
+        ...(shareText === undefined ? {} : { share: shareText }),
+        ...shareAmount.inputs,
+        ...(impliedBy === undefined ? {} : { impliedBy }),
+      },
     },
   );
 }
 
 /**
  * Returns one commission line per payment share whose state the order first reached within the
- * period. Call it only for orders in the rule's categories that no cancellation voids.
+ * period, including states implied by a later recorded state. Call it only for orders in the
+ * rule's categories that no cancellation voids.
  */
 export function buildScheduledCommissionLines(
   rule: ScheduledRule,
@@ -109,13 +165,13 @@ export function buildScheduledCommissionLines(
 ): LineDraft[] {
   const drafts: LineDraft[] = [];
   let commission: RuleCommission | undefined;
-  for (const payment of rule.payment) {
+  rule.payment.forEach((payment, index) => {
     const at = timeline.reachedAt.get(payment.state);
     if (!isWithinPeriod(period, at)) {
-      continue;
+      return;
     }
     commission ??= computeRuleCommission(rule, timeline.order);
-    drafts.push(buildShareLine(rule, reference, timeline.order, commission, payment, at));
-  }
+    drafts.push(buildShareLine(rule, reference, timeline, commission, index, at));
+  });
   return drafts;
 }

@@ -17,9 +17,22 @@ export function groupPaymentsByOrder(payments: readonly PreviousPayment[]): Map<
 }
 
 /**
- * Removes commission lines for an order, rule and state that an earlier period already paid (a
- * positive net of previous payments), so inconsistent histories cannot pay a state twice. Adds a
- * `state_already_paid` warning for each removed line.
+ * Returns true when the previous payment is for the line's rule and state. Rule ids are unique
+ * only within a plan, so a payment that names its plan must name the line's plan. A payment
+ * without planId matches the rule id in any plan.
+ */
+function isPaymentForLine(payment: PreviousPayment, line: LineDraft['line']): boolean {
+  return (
+    payment.ruleId === line.ruleId &&
+    payment.state === line.explanation.state &&
+    (payment.planId === undefined || payment.planId === line.planId)
+  );
+}
+
+/**
+ * Removes commission lines for an order, plan, rule and state that an earlier period already paid
+ * (a positive net of previous payments), so inconsistent histories cannot pay a state twice. Adds
+ * a `state_already_paid` warning for each removed line.
  */
 export function dropAlreadyPaidLines(
   drafts: readonly LineDraft[],
@@ -29,9 +42,7 @@ export function dropAlreadyPaidLines(
 ): LineDraft[] {
   return drafts.filter((draft) => {
     const { orderId, orderNumber, ruleId, explanation } = draft.line;
-    const matching = (paymentsByOrder.get(orderId) ?? []).filter(
-      (payment) => payment.ruleId === ruleId && payment.state === explanation.state,
-    );
+    const matching = (paymentsByOrder.get(orderId) ?? []).filter((payment) => isPaymentForLine(payment, draft.line));
     const alreadyPaid = sumAmounts(
       matching.map((payment) => parseAmount(payment.amount, `previous payment of order ${orderNumber} rule ${ruleId}`)),
     );

@@ -1,12 +1,13 @@
 /**
  * Commission lines of tiered rules. The period count is the number of the partner's orders in the
  * rule's categories that reached `countState` within the period, ranked by the time they reached
- * it (ties by order number, then order id).
+ * it (ties by order number, then order id). A `countState` implied by a later recorded state counts
+ * at that state's time.
  */
 import { formatAmount, parseAmount, parseDecimal, roundToCents, type Decimal } from '../money.js';
 import type { CommissionLineExplanation, OrderRecord } from '../model.js';
 import type { Tier, TieredRule } from '../plan/definition.js';
-import { describeAmount, describeOrderEvent, describeRate, formatProduct } from './explain.js';
+import { describeAmount, describeRate, describeStateEvent, formatProduct } from './explain.js';
 import {
   compareOrderNumbers,
   compareText,
@@ -109,7 +110,8 @@ function buildTierLine(
   }
   const metricText =
     rule.mode === 'marginal' ? `order ${metric.rank} of the period` : `${metric.periodCount} orders in the period`;
-  const event = describeOrderEvent(order, rule.countState, ranked.reachedAt);
+  const impliedBy = ranked.timeline.impliedBy.get(rule.countState);
+  const event = describeStateEvent(order, rule.countState, ranked.reachedAt, impliedBy);
   const description = `${event}: ${commission.phrase}, tier ${describeTierRange(tier)} (${metricText})`;
   const inputs = {
     mode: rule.mode,
@@ -117,6 +119,7 @@ function buildTierLine(
     rank: String(metric.rank),
     periodCount: String(metric.periodCount),
     ...commission.inputs,
+    ...(impliedBy === undefined ? {} : { impliedBy }),
   };
 
   return createLineDraft(
@@ -140,7 +143,8 @@ function buildTierLine(
 /**
  * Returns one commission line per order counted by the rule. Marginal: the k-th order is paid by
  * the tier containing k. Retroactive: every order is paid by the tier containing the period count.
- * `timelines` are the partner's orders that no cancellation voids.
+ * `timelines` are the partner's orders without a cancellation in the period that reverses their
+ * payments.
  */
 export function buildTieredCommissionLines(
   rule: TieredRule,

@@ -94,7 +94,8 @@ export type PlanRule = PercentageOfValueRule | FixedPerOrderRule | FixedPerUnitR
 export interface PlanDefinition {
   /**
    * Days after the order's signed (or assigned) state within which a cancellation voids the order:
-   * no line in the period and a reversal of earlier payments. Default 14.
+   * no line in the period and a reversal of earlier payments. The period ends at the end of the
+   * UTC calendar day `coolingOffDays` days after the signing day. Default 14.
    */
   coolingOffDays: number;
   /**

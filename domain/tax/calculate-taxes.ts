@@ -3,7 +3,7 @@
  * already rounded to cents, and rounded once to cents. A negative net (a credit note after a net
  * clawback) gives negative items with the same rounding mirrored.
  */
-import { TaxRatesNotFoundError } from '../errors.js';
+import { InvalidTaxProfileError, TaxRatesNotFoundError } from '../errors.js';
 import { formatAmount, parseAmount, sumAmounts, type Decimal } from '../money.js';
 import type { TaxItem, TaxItemKind } from '../model.js';
 import { formatIsoDate, formatIsoDateTime, parseIsoDateTime } from '../time.js';
@@ -19,7 +19,7 @@ import type { TaxCalculationInput, TaxCalculationResult } from './types.js';
  *
  * Throws InvalidAmountError for a malformed net or yearToDate, InvalidDateTimeError for a malformed
  * periodEndsAt, TaxRatesNotFoundError when no rates are effective for the partner's country, and
- * InvalidTaxProfileError when the profile cannot be applied.
+ * InvalidTaxProfileError when the profile cannot be applied, including a country other than DE or IT.
  */
 export function calculateTaxes(input: TaxCalculationInput): TaxCalculationResult {
   const net = parseAmount(input.net, 'net');
@@ -28,15 +28,27 @@ export function calculateTaxes(input: TaxCalculationInput): TaxCalculationResult
   const selected = selectRates(input.rules, formatIsoDateTime(lastInstant));
 
   let items: TaxItem[];
-  if (input.profile.country === 'DE') {
-    const rates = selected.DE ?? rejectMissingRates('DE', lastInstant);
-    items = calculateGermanTaxItems(net, input.profile, rates);
-  } else {
-    const rates = selected.IT ?? rejectMissingRates('IT', lastInstant);
-    const year = new Date(lastInstant).getUTCFullYear();
-    items = calculateItalianTaxItems(net, input.profile, rates, { year, yearToDate });
+  switch (input.profile.country) {
+    case 'DE': {
+      const rates = selected.DE ?? rejectMissingRates('DE', lastInstant);
+      items = calculateGermanTaxItems(net, input.profile, rates);
+      break;
+    }
+    case 'IT': {
+      const rates = selected.IT ?? rejectMissingRates('IT', lastInstant);
+      const year = new Date(lastInstant).getUTCFullYear();
+      items = calculateItalianTaxItems(net, input.profile, rates, { year, yearToDate });
+      break;
+    }
+    default:
+      // A profile read from JSON can contain any country, because its TaxProfile type is not checked at run time.
+      return rejectUnknownCountry(input.profile.country);
   }
   return summarizeTaxItems(net, items);
+}
+
+function rejectUnknownCountry(country: unknown): never {
+  throw new InvalidTaxProfileError('country', country, 'taxes are calculated only for DE and IT; use one of them');
 }
 
 function rejectMissingRates(country: string, instant: number): never {

@@ -298,8 +298,11 @@ function drawTotals({ statement, locale, labels, styles, cursor }: RenderContext
 }
 
 function drawNotes({ statement, labels, styles, cursor }: RenderContext): void {
-  const vatNote = labels.vatNote(statement.partner.taxProfile.vatRegime);
-  const notes = [vatNote, ...statement.taxes.map((tax) => tax.note), ...labels.standingNotes];
+  // The engine's tax items carry the legal notes from the effective-dated rate data; the document's own
+  // wording of the VAT treatment is the fallback for a statement whose items carry none.
+  const taxNotes = statement.taxes.map((tax) => tax.note).filter((note): note is string => Boolean(note));
+  const vatNote = taxNotes.length > 0 ? undefined : labels.vatNote(statement.partner.taxProfile.vatRegime);
+  const notes = [vatNote, ...taxNotes, ...labels.standingNotes];
   const distinct = [...new Set(notes.filter((note): note is string => Boolean(note)))];
 
   for (const note of distinct) {

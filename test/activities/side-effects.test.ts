@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import type { ActivityDependencies } from '../../activities/dependencies.js';
 import type { PayPeriodActivities } from '../../activities/types.js';
-import { loadCompany, toPrincipal } from '../../cli/context.js';
+import { loadCompanies } from '../../config/companies.js';
 import { projectRoot } from '../../config/config.js';
 import { createLogger } from '../../config/logger.js';
 import { DEMO_PLANS } from '../../demo/plans.js';
@@ -99,7 +99,6 @@ describe('pay period activities', () => {
       state('801B', 'validated', '2026-11-10T09:00:00Z'),
     ]);
 
-    const company = await loadCompany(path.join(projectRoot(), 'data', 'company.json'));
     gateway = new CrashAfterPostGateway(new LocalSupplierInvoiceGateway({ dir: path.join(dir, 'sap') }));
     const deps: ActivityDependencies = {
       prisma: database.prisma,
@@ -112,8 +111,7 @@ describe('pay period activities', () => {
       }),
       messageIdDomain: 'incentra.test',
       documentsDir: path.join(dir, 'documents'),
-      principal: toPrincipal(company),
-      expenseAccount: company.commissionExpenseAccount,
+      companies: await loadCompanies(path.join(projectRoot(), 'data', 'companies.json')),
       taxRules: parseTaxRuleSet(await readFile(path.join(projectRoot(), 'data', 'tax-rates.json'), 'utf8')),
       logger: createLogger('silent'),
       now: () => new Date('2026-12-02T08:00:00Z'),

@@ -196,17 +196,34 @@ describe('statements API', () => {
     expect(context.rendered).toEqual([]);
   });
 
-  it('PDF renders a statement without a document', async () => {
+  it('PDF of a draft statement gives 409', async () => {
     const response = await request(context.app)
       .get('/api/v1/statements/2026-11-P00002/pdf')
+      .set('X-API-Key', ADMIN_KEY);
+
+    expect(response.status).toBe(409);
+    expect(response.body.error.code).toBe('no_invoice_number');
+    expect(context.rendered).toEqual([]);
+  });
+
+  it('PDF renders an approved statement without a document', async () => {
+    await insertPayPeriod(context.prisma, '2026-10', 'closed');
+    await insertStatement(context.prisma, {
+      periodId: '2026-10',
+      partnerId: 'P00002',
+      amounts: ['12.00'],
+      invoiceNumber: 'GS-2026-000007',
+    });
+    const response = await request(context.app)
+      .get('/api/v1/statements/2026-10-P00002/pdf')
       .set('X-API-Key', ADMIN_KEY)
       .responseType('blob');
 
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('application/pdf');
-    expect(response.headers['content-disposition']).toBe('inline; filename="2026-11-P00002.pdf"');
+    expect(response.headers['content-disposition']).toBe('inline; filename="GS-2026-000007.pdf"');
     expect(Buffer.compare(response.body as Buffer, RENDERED_PDF)).toBe(0);
-    expect(context.rendered).toEqual(['2026-11-P00002']);
+    expect(context.rendered).toEqual(['2026-10-P00002']);
   });
 
   it('PDF with a missing stored file gives 500', async () => {

@@ -102,6 +102,7 @@ export class InMemoryPayPeriods implements PayPeriodPort {
       this.prisma,
       { periodId, runNumber: period.runNumber, decision: 'approved', actor: request.actor, reason: request.comment },
       new Date(),
+      () => 'GS',
     );
     period.decisions.push(record);
     period.stage = 'posting';
@@ -115,6 +116,7 @@ export class InMemoryPayPeriods implements PayPeriodPort {
       this.prisma,
       { periodId, runNumber: period.runNumber, decision: 'rejected', actor: request.actor, reason: request.reason },
       new Date(),
+      () => 'GS',
     );
     period.decisions.push(record);
     period.runNumber += 1;

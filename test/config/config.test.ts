@@ -78,3 +78,12 @@ describe('incentra command', () => {
     expect(result.stderr).toContain('postgresql://');
   });
 });
+
+describe('configuration errors', () => {
+  it('hide the password of an invalid URL', () => {
+    const error = configError({ DATABASE_URL: 'postgress://incentra:s3cret@db:5432/incentra' });
+
+    expect(error.message).toContain('postgress://incentra:***@db:5432/incentra');
+    expect(error.message).not.toContain('s3cret');
+  });
+});

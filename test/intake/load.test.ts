@@ -72,9 +72,13 @@ describe('loadDemoData', () => {
   });
 
   it('stores nothing new on a second load', async () => {
+    const reasonsBefore = await rejectionReasons();
+
     const second = await loadDemoData(database.prisma, dir);
 
-    expect(second.events).toEqual({ accepted: 0, duplicate: data.orderHistories.length, rejected: 0 });
+    // The 10 broken events are evaluated again and rejected again, with the same reasons.
+    expect(second.events).toEqual({ accepted: 0, duplicate: data.orderHistories.length - 10, rejected: 10 });
+    expect(await rejectionReasons()).toEqual(reasonsBefore);
     expect(second.acceptedEventIdsByPeriod).toEqual({});
     expect(await database.prisma.orderEvent.count()).toBe(data.orderHistories.length);
     expect(await database.prisma.planAssignment.count()).toBe(60);
@@ -100,3 +104,11 @@ describe('loadDemoData', () => {
     }
   });
 });
+
+async function rejectionReasons(): Promise<{ id: string; rejectionReason: string | null }[]> {
+  return database.prisma.orderEvent.findMany({
+    where: { status: 'rejected' },
+    select: { id: true, rejectionReason: true },
+    orderBy: { id: 'asc' },
+  });
+}

@@ -27,6 +27,19 @@ beforeAll(async () => {
       taxProfile: {},
     },
   });
+  await database.prisma.partner.create({
+    data: {
+      id: 'P00002',
+      salesforceId: '001000000000002AAA',
+      name: 'Energieberatung Süd GmbH',
+      kind: 'agency',
+      territory: 'DE-SOUTH',
+      country: 'DE',
+      email: 'info@sued.example',
+      sapVendorId: '100002',
+      taxProfile: {},
+    },
+  });
   await database.prisma.product.create({
     data: { id: '01t000000000001AAA', code: 'ELEC-HOME', name: 'Strom Zuhause', category: 'electricity', unit: 'kWh' },
   });
@@ -131,7 +144,7 @@ describe('ingestOrderEvents', () => {
 
   it('reports a repeat within one batch as duplicate', async () => {
     const event = firstEvent('801E');
-    const results = await ingestOrderEvents(database.prisma, [event, { ...event, state: 'validated' }]);
+    const results = await ingestOrderEvents(database.prisma, [event, structuredClone(event)]);
 
     expect(results.map((result) => result.status)).toEqual(['accepted', 'duplicate']);
     expect(results[1]?.eventId).toBe(results[0]?.eventId);
@@ -186,14 +199,15 @@ describe('ingestOrderEvents', () => {
     expect(result?.reason).toContain('order 801I is unknown');
   });
 
-  it('reports a duplicate of a rejected event with its reason', async () => {
+  it('rejects a rejected event sent again unchanged', async () => {
     const event = laterEvent('801J', 'validated', '2026-11-03T09:00:00Z');
     const [first] = await ingestOrderEvents(database.prisma, [event]);
     const [second] = await ingestOrderEvents(database.prisma, [event]);
 
-    expect(second?.status).toBe('duplicate');
-    expect(second?.storedStatus).toBe('rejected');
+    expect(second?.status).toBe('rejected');
+    expect(second?.eventId).toBe(first?.eventId);
     expect(second?.reason).toBe(first?.reason);
+    expect(await database.prisma.orderEvent.count()).toBe(1);
   });
 
   it('rejects a state after cancellation', async () => {
@@ -287,6 +301,305 @@ describe('ingestOrderEvents', () => {
     expect(error).toBeInstanceOf(InvalidOrderEventError);
     expect((error as InvalidOrderEventError).issues[0]?.path).toBe('events[1].occurredAt');
     expect(await database.prisma.orderEvent.count()).toBe(0);
+  });
+});
+
+describe('ingestOrderEvents ending orders', () => {
+  it('ends the order at a back-dated cancellation', async () => {
+    await ingestOrderEvents(database.prisma, [
+      firstEvent('802A'),
+      laterEvent('802A', 'supply_active', '2026-11-25T08:00:00Z'),
+    ]);
+
+    const [cancelled] = await ingestOrderEvents(database.prisma, [
+      laterEvent('802A', 'cancelled', '2026-11-10T09:00:00Z'),
+    ]);
+
+    expect(cancelled?.status).toBe('accepted');
+    const order = await database.prisma.order.findUniqueOrThrow({ where: { id: '802A' } });
+    expect(order.state).toBe('cancelled');
+    expect(order.stateAt.toISOString()).toBe('2026-11-10T09:00:00.000Z');
+  });
+
+  it('rejects events after back-dated cancellation', async () => {
+    await ingestOrderEvents(database.prisma, [
+      firstEvent('802B'),
+      laterEvent('802B', 'supply_active', '2026-11-25T08:00:00Z'),
+      laterEvent('802B', 'cancelled', '2026-11-10T09:00:00Z'),
+    ]);
+
+    const [after, before] = await ingestOrderEvents(database.prisma, [
+      laterEvent('802B', 'first_bill_paid', '2026-11-28T09:00:00Z'),
+      laterEvent('802B', 'validated', '2026-11-06T09:00:00Z'),
+    ]);
+
+    expect(after?.status).toBe('rejected');
+    expect(after?.reason).toContain('order 802B is cancelled since 2026-11-10T09:00:00.000Z');
+    expect(before?.status).toBe('accepted');
+    const order = await database.prisma.order.findUniqueOrThrow({ where: { id: '802B' } });
+    expect(order.state).toBe('cancelled');
+    expect(order.stateAt.toISOString()).toBe('2026-11-10T09:00:00.000Z');
+  });
+
+  it('ends order at back-dated rejection in batch', async () => {
+    const results = await ingestOrderEvents(database.prisma, [
+      firstEvent('802C'),
+      laterEvent('802C', 'supply_active', '2026-11-25T08:00:00Z'),
+      laterEvent('802C', 'rejected', '2026-11-04T09:00:00Z'),
+      laterEvent('802C', 'first_bill_paid', '2026-11-30T09:00:00Z'),
+    ]);
+
+    expect(results.map((result) => result.status)).toEqual(['accepted', 'accepted', 'accepted', 'rejected']);
+    expect(results[3]?.reason).toContain('order 802C is rejected since 2026-11-04T09:00:00.000Z');
+    const order = await database.prisma.order.findUniqueOrThrow({ where: { id: '802C' } });
+    expect(order.state).toBe('rejected');
+    expect(order.stateAt.toISOString()).toBe('2026-11-04T09:00:00.000Z');
+  });
+
+  it('moves the end to an earlier cancellation', async () => {
+    await ingestOrderEvents(database.prisma, [
+      firstEvent('802D'),
+      laterEvent('802D', 'cancelled', '2026-11-20T09:00:00Z'),
+    ]);
+
+    const [earlier, later] = await ingestOrderEvents(database.prisma, [
+      laterEvent('802D', 'cancelled', '2026-11-15T09:00:00Z'),
+      laterEvent('802D', 'cancelled', '2026-11-18T09:00:00Z'),
+    ]);
+
+    expect(earlier?.status).toBe('accepted');
+    expect(later?.status).toBe('rejected');
+    const order = await database.prisma.order.findUniqueOrThrow({ where: { id: '802D' } });
+    expect(order.stateAt.toISOString()).toBe('2026-11-15T09:00:00.000Z');
+  });
+});
+
+describe('ingestOrderEvents partner changes', () => {
+  it('rejects an order block naming another partner', async () => {
+    await ingestOrderEvents(database.prisma, [firstEvent('803A')]);
+    const moved = firstEvent('803A', { state: 'validated', occurredAt: '2026-11-04T09:00:00Z' });
+    moved.order!.partnerId = 'P00002';
+
+    const [result] = await ingestOrderEvents(database.prisma, [moved]);
+
+    expect(result?.status).toBe('rejected');
+    expect(result?.reason).toBe(
+      'order 803A belongs to partner P00001, but the event names partner P00002; an order cannot move to ' +
+        'another partner, so cancel order 803A and create a new order for partner P00002',
+    );
+    const stored = await database.prisma.orderEvent.findUniqueOrThrow({ where: { id: result!.eventId } });
+    expect(stored.status).toBe('rejected');
+    const order = await database.prisma.order.findUniqueOrThrow({ where: { id: '803A' } });
+    expect(order.partnerId).toBe('P00001');
+    expect(order.state).toBe('signed');
+  });
+
+  it('rejects a partner change within one batch', async () => {
+    const moved = firstEvent('803B', { state: 'validated', occurredAt: '2026-11-04T09:00:00Z' });
+    moved.order!.partnerId = 'P00002';
+
+    const results = await ingestOrderEvents(database.prisma, [firstEvent('803B'), moved]);
+
+    expect(results.map((result) => result.status)).toEqual(['accepted', 'rejected']);
+    const order = await database.prisma.order.findUniqueOrThrow({ where: { id: '803B' } });
+    expect(order.partnerId).toBe('P00001');
+  });
+});
+
+describe('ingestOrderEvents resubmissions', () => {
+  it('accepts rejected event after partner load', async () => {
+    const event = firstEvent('804A');
+    event.order!.partnerId = 'P00003';
+    const [first] = await ingestOrderEvents(database.prisma, [event]);
+    await database.prisma.partner.create({
+      data: {
+        id: 'P00003',
+        salesforceId: '001000000000003AAA',
+        name: 'Solarteam West GmbH',
+        kind: 'installer',
+        territory: 'DE-WEST',
+        country: 'DE',
+        email: 'info@solarteam.example',
+        sapVendorId: '100003',
+        taxProfile: {},
+      },
+    });
+
+    const [second] = await ingestOrderEvents(database.prisma, [event]);
+
+    expect(first?.status).toBe('rejected');
+    expect(second).toEqual({
+      sourceEventId: event.sourceEventId,
+      status: 'accepted',
+      eventId: first!.eventId,
+      periodId: '2026-11',
+    });
+    const stored = await database.prisma.orderEvent.findUniqueOrThrow({ where: { id: first!.eventId } });
+    expect(stored.status).toBe('accepted');
+    expect(stored.rejectionReason).toBeNull();
+    expect(await database.prisma.orderEvent.count()).toBe(1);
+    const order = await database.prisma.order.findUniqueOrThrow({ where: { id: '804A' } });
+    expect(order.partnerId).toBe('P00003');
+    expect(order.territory).toBe('DE-WEST');
+  });
+
+  it('accepts rejected event resent with fields', async () => {
+    const bare = laterEvent('804B', 'signed', '2026-11-02T09:00:00Z');
+    const [first] = await ingestOrderEvents(database.prisma, [bare]);
+    const withFields = firstEvent('804B', { sourceEventId: bare.sourceEventId });
+
+    const [second] = await ingestOrderEvents(database.prisma, [withFields]);
+
+    expect(first?.status).toBe('rejected');
+    expect(second?.status).toBe('accepted');
+    expect(second?.eventId).toBe(first?.eventId);
+    const stored = await database.prisma.orderEvent.findUniqueOrThrow({ where: { id: first!.eventId } });
+    expect(stored.status).toBe('accepted');
+    expect(stored.payload).toMatchObject({ order: { orderNumber: 'N-804B' } });
+    const order = await database.prisma.order.findUniqueOrThrow({ where: { id: '804B' } });
+    expect(order.state).toBe('signed');
+  });
+
+  it('updates the reason of an event rejected again', async () => {
+    const bare = laterEvent('804C', 'signed', '2026-11-02T09:00:00Z');
+    await ingestOrderEvents(database.prisma, [bare]);
+    const withUnknownProduct = firstEvent('804C', { sourceEventId: bare.sourceEventId });
+    withUnknownProduct.order!.productId = '01t00000000OLD1AAA';
+
+    const [second] = await ingestOrderEvents(database.prisma, [withUnknownProduct]);
+
+    expect(second?.status).toBe('rejected');
+    expect(second?.reason).toContain('unknown product 01t00000000OLD1AAA');
+    const stored = await database.prisma.orderEvent.findUniqueOrThrow({ where: { id: second!.eventId } });
+    expect(stored.status).toBe('rejected');
+    expect(stored.rejectionReason).toBe(second?.reason);
+  });
+
+  it('accepts rejected event repeated in batch', async () => {
+    const early = laterEvent('804D', 'validated', '2026-11-04T09:00:00Z');
+
+    const results = await ingestOrderEvents(database.prisma, [early, firstEvent('804D'), structuredClone(early)]);
+
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'accepted', 'accepted']);
+    expect(results[2]?.eventId).toBe(results[0]?.eventId);
+    const stored = await database.prisma.orderEvent.findUniqueOrThrow({ where: { id: results[0]!.eventId } });
+    expect(stored.status).toBe('accepted');
+    expect(await database.prisma.orderEvent.count()).toBe(2);
+    const order = await database.prisma.order.findUniqueOrThrow({ where: { id: '804D' } });
+    expect(order.state).toBe('validated');
+  });
+
+  it('accepts a resubmission once when calls race', async () => {
+    await ingestOrderEvents(database.prisma, [firstEvent('804E')]);
+    const correction = firstEvent('804E', { state: 'validated', occurredAt: '2026-11-04T09:00:00Z' });
+    correction.order!.productId = '01t000000000002AAA';
+    const [rejected] = await ingestOrderEvents(database.prisma, [correction]);
+    await database.prisma.product.upsert({
+      where: { id: '01t000000000002AAA' },
+      create: { id: '01t000000000002AAA', code: 'ELEC-ECO', name: 'Ökostrom', category: 'electricity', unit: 'kWh' },
+      update: {},
+    });
+
+    const calls = await Promise.all([1, 2, 3].map(() => ingestOrderEvents(database.prisma, [correction])));
+
+    expect(rejected?.status).toBe('rejected');
+    expect(calls.map(([result]) => result?.status).sort()).toEqual(['accepted', 'duplicate', 'duplicate']);
+    const order = await database.prisma.order.findUniqueOrThrow({ where: { id: '804E' } });
+    expect(order.productId).toBe('01t000000000002AAA');
+    expect(order.state).toBe('validated');
+  });
+});
+
+describe('ingestOrderEvents reused source event ids', () => {
+  it('rejects other content and keeps the stored event', async () => {
+    const event = firstEvent('805A');
+    const [first] = await ingestOrderEvents(database.prisma, [event]);
+
+    const [second] = await ingestOrderEvents(database.prisma, [{ ...event, state: 'validated' }]);
+
+    expect(second).toEqual({
+      sourceEventId: event.sourceEventId,
+      status: 'rejected',
+      eventId: first!.eventId,
+      periodId: '2026-11',
+      reason:
+        `source event id ${event.sourceEventId} was already used for a different event ` +
+        '(state: stored signed, received validated); send a new event with a new source event id',
+    });
+    const stored = await database.prisma.orderEvent.findUniqueOrThrow({ where: { id: first!.eventId } });
+    expect(stored.status).toBe('accepted');
+    expect(stored.state).toBe('signed');
+    expect(stored.rejectionReason).toBeNull();
+    expect(stored.payload).toMatchObject({ state: 'signed' });
+    const order = await database.prisma.order.findUniqueOrThrow({ where: { id: '805A' } });
+    expect(order.state).toBe('signed');
+  });
+
+  it('keeps a stored rejected event unchanged', async () => {
+    const event = laterEvent('805B', 'validated', '2026-11-03T09:00:00Z');
+    const [first] = await ingestOrderEvents(database.prisma, [event]);
+
+    const [second] = await ingestOrderEvents(database.prisma, [{ ...event, occurredAt: '2026-11-04T09:00:00Z' }]);
+
+    expect(second?.status).toBe('rejected');
+    expect(second?.reason).toContain(
+      '(occurredAt: stored 2026-11-03T09:00:00.000Z, received 2026-11-04T09:00:00.000Z)',
+    );
+    const stored = await database.prisma.orderEvent.findUniqueOrThrow({ where: { id: first!.eventId } });
+    expect(stored.rejectionReason).toBe(first?.reason);
+    expect(stored.occurredAt.toISOString()).toBe('2026-11-03T09:00:00.000Z');
+  });
+
+  it('lists each differing field', async () => {
+    const event = firstEvent('805C');
+    await ingestOrderEvents(database.prisma, [event]);
+    const changed = firstEvent('805D', { sourceEventId: event.sourceEventId });
+    changed.order!.orderNumber = 'N-805C';
+    changed.order!.value = '99.00';
+    changed.order!.territory = 'DE-WEST';
+    changed.order!.attributes = { ...event.order!.attributes, Campaign_Code__c: 'SPRING27-DE', Extra__c: true };
+
+    const [result] = await ingestOrderEvents(database.prisma, [changed]);
+
+    expect(result?.status).toBe('rejected');
+    expect(result?.reason).toContain('orderId: stored 805C, received 805D');
+    expect(result?.reason).toContain('order.value: stored 1120.5, received 99');
+    expect(result?.reason).toContain('order.territory: stored not set, received DE-WEST');
+    expect(result?.reason).toContain('order.attributes differ in Campaign_Code__c, Extra__c');
+    expect(result?.reason).not.toContain('order.orderNumber');
+  });
+
+  it('rejects other content within one batch', async () => {
+    const event = firstEvent('805E');
+
+    const results = await ingestOrderEvents(database.prisma, [event, { ...event, state: 'validated' }]);
+
+    expect(results.map((result) => result.status)).toEqual(['accepted', 'rejected']);
+    expect(results[1]?.reason).toContain('was already used for a different event');
+    expect(await database.prisma.orderEvent.count()).toBe(1);
+    const order = await database.prisma.order.findUniqueOrThrow({ where: { id: '805E' } });
+    expect(order.state).toBe('signed');
+  });
+
+  it.each([
+    ['another offset for the same instant', { occurredAt: '2026-11-02T10:00:00+01:00' }],
+    ['an equal value with other zeros', { value: '01120.5', quantity: '3500.000' }],
+    ['reordered attributes', { reorderAttributes: true }],
+    ['no order block', { dropOrder: true }],
+  ])('reports %s as duplicate', async (_case, change) => {
+    const event = firstEvent('805F');
+    await ingestOrderEvents(database.prisma, [event]);
+    const repeat = structuredClone(event);
+    if ('occurredAt' in change) repeat.occurredAt = change.occurredAt;
+    if ('value' in change) Object.assign(repeat.order!, change);
+    if ('reorderAttributes' in change) {
+      repeat.order!.attributes = Object.fromEntries(Object.entries(repeat.order!.attributes!).reverse());
+    }
+    if ('dropOrder' in change) delete repeat.order;
+
+    const [result] = await ingestOrderEvents(database.prisma, [repeat]);
+
+    expect(result?.status).toBe('duplicate');
   });
 });
 

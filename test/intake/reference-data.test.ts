@@ -6,6 +6,7 @@ import { PlanValidationError } from '../../domain/errors.js';
 import { mapAccountToPartner } from '../../integrations/salesforce/mapping.js';
 import {
   DuplicateReferenceIdError,
+  OverlappingPlanVersionsError,
   PlanVersionInUseError,
   UnknownParentPartnerError,
   upsertPartners,
@@ -13,6 +14,7 @@ import {
   upsertProducts,
   type PartnerInput,
   type PlanInput,
+  type PlanVersionInput,
 } from '../../store/reference-data.js';
 import { startTestDatabase, type TestDatabase } from '../support/postgres.js';
 
@@ -82,6 +84,11 @@ function plan(definitionAmount: string): PlanInput {
     ],
     assignTo: ['agency', 'sales_agent'],
   };
+}
+
+/** Returns a copy of the first version of `plan('80.00')` with another id, number and date range. */
+function version(id: string, number: number, effectiveFrom: string, effectiveTo: string | null): PlanVersionInput {
+  return { ...structuredClone(plan('80.00').versions[0]!), id, version: number, effectiveFrom, effectiveTo };
 }
 
 describe('upsertPartners', () => {
@@ -207,6 +214,104 @@ describe('upsertPlans', () => {
     invalid.versions[0]!.definition.rules = [];
 
     await expect(upsertPlans(database.prisma, [invalid])).rejects.toThrow(PlanValidationError);
+    expect(await database.prisma.plan.count()).toBe(0);
+  });
+
+  it('raises for overlapping versions and stores nothing', async () => {
+    const overlapping = {
+      ...plan('80.00'),
+      versions: [version('test-plan-v2', 2, '2026-12-01', null), version('test-plan-v1', 1, '2026-01-01', null)],
+    };
+
+    const error = await upsertPlans(database.prisma, [overlapping]).catch((caught) => caught);
+
+    expect(error).toBeInstanceOf(OverlappingPlanVersionsError);
+    expect(error).toMatchObject({
+      planId: 'test-plan',
+      earlier: { id: 'test-plan-v1', version: 1, effectiveFrom: '2026-01-01', effectiveTo: null },
+      later: { id: 'test-plan-v2', version: 2, effectiveFrom: '2026-12-01', effectiveTo: null },
+    });
+    expect((error as Error).message).toBe(
+      'versions test-plan-v1 (version 1, 2026-01-01 to open end) and test-plan-v2 (version 2, 2026-12-01 to ' +
+        'open end) of plan test-plan overlap, so both would pay on the same days; set effectiveTo of test-plan-v1 ' +
+        'to 2026-11-30 or earlier',
+    );
+    expect(await database.prisma.plan.count()).toBe(0);
+    expect(await database.prisma.planVersion.count()).toBe(0);
+    expect(await database.prisma.planAssignment.count()).toBe(0);
+  });
+
+  it('raises for a version overlapping a stored one', async () => {
+    await upsertPlans(database.prisma, [plan('80.00')]);
+    const next = { ...plan('80.00'), versions: [version('test-plan-v2', 2, '2026-12-01', '2027-06-30')] };
+
+    const error = await upsertPlans(database.prisma, [next]).catch((caught) => caught);
+
+    expect(error).toBeInstanceOf(OverlappingPlanVersionsError);
+    expect(error).toMatchObject({ earlier: { id: 'test-plan-v1' }, later: { id: 'test-plan-v2' } });
+    const versions = await database.prisma.planVersion.findMany();
+    expect(versions.map((stored) => stored.id)).toEqual(['test-plan-v1']);
+    expect(await database.prisma.planAssignment.count()).toBe(2);
+  });
+
+  it('treats effectiveTo as inclusive', async () => {
+    const sharedDay = {
+      ...plan('80.00'),
+      versions: [
+        version('test-plan-v1', 1, '2026-01-01', '2026-12-01'),
+        version('test-plan-v2', 2, '2026-12-01', null),
+      ],
+    };
+
+    await expect(upsertPlans(database.prisma, [sharedDay])).rejects.toThrow(OverlappingPlanVersionsError);
+  });
+
+  it('reports a version inside another one', async () => {
+    const nested = {
+      ...plan('80.00'),
+      versions: [
+        version('test-plan-v3', 3, '2027-01-01', null),
+        version('test-plan-v2', 2, '2026-03-01', '2026-03-31'),
+        version('test-plan-v1', 1, '2026-01-01', '2026-12-31'),
+      ],
+    };
+
+    const error = await upsertPlans(database.prisma, [nested]).catch((caught) => caught);
+
+    expect(error).toMatchObject({ earlier: { id: 'test-plan-v1' }, later: { id: 'test-plan-v2' } });
+  });
+
+  it('accepts equal date ranges in different plans', async () => {
+    const other = { ...plan('80.00'), id: 'other-plan', versions: [version('other-plan-v1', 1, '2026-01-01', null)] };
+
+    const result = await upsertPlans(database.prisma, [plan('80.00'), other]);
+
+    expect(result).toMatchObject({ plans: 2, versions: 2 });
+  });
+
+  it('accepts adjacent versions after shortening one', async () => {
+    await upsertPlans(database.prisma, [plan('80.00')]);
+    const adjacent = {
+      ...plan('80.00'),
+      versions: [
+        version('test-plan-v1', 1, '2026-01-01', '2026-11-30'),
+        version('test-plan-v2', 2, '2026-12-01', null),
+      ],
+    };
+
+    const result = await upsertPlans(database.prisma, [adjacent]);
+
+    expect(result).toEqual({ plans: 1, versions: 2, assignmentsCreated: 2 });
+    const first = await database.prisma.planVersion.findUniqueOrThrow({ where: { id: 'test-plan-v1' } });
+    expect(first.effectiveTo?.toISOString()).toBe('2026-11-30T00:00:00.000Z');
+  });
+
+  it('raises for a version that ends before it starts', async () => {
+    const inverted = { ...plan('80.00'), versions: [version('test-plan-v1', 1, '2026-06-01', '2026-05-31')] };
+
+    await expect(upsertPlans(database.prisma, [inverted])).rejects.toThrow(
+      'plan version test-plan-v1 ends on 2026-05-31 before it starts on 2026-06-01',
+    );
     expect(await database.prisma.plan.count()).toBe(0);
   });
 

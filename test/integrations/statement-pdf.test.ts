@@ -104,6 +104,18 @@ describe('renderStatementPdf', () => {
     expect(text).toMatch(/Umsatzsteuer 0 % +0,00 €/);
   });
 
+  it.skipIf(!pdftotextInstalled)('prints the legal note once', async () => {
+    const base = germanReverseChargeStatement();
+    // The tax item's note comes from the rate data and is worded differently from the document's own.
+    const statement: StatementForInvoice = {
+      ...base,
+      taxes: base.taxes.map((tax) => ({ ...tax, note: 'Steuerschuldnerschaft des Leistungsempfängers' })),
+    };
+    const text = await renderedText(statement);
+
+    expect(text.match(/Steuerschuldnerschaft/g)).toHaveLength(1);
+  });
+
   it.skipIf(!pdftotextInstalled)('prints the §19 note for a small business', async () => {
     const base = germanReverseChargeStatement();
     const statement: StatementForInvoice = {

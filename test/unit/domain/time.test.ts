@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { InvalidDateTimeError } from '../../../domain/errors.js';
-import { addCalendarMonths, formatIsoDateTime, parseIsoDateTime } from '../../../domain/time.js';
+import { addCalendarMonths, endOfUtcDay, formatIsoDateTime, parseIsoDateTime } from '../../../domain/time.js';
 
 function addMonths(iso: string, months: number): string {
   return formatIsoDateTime(addCalendarMonths(parseIsoDateTime(iso, 'test'), months));
@@ -35,5 +35,17 @@ describe('parseIsoDateTime', () => {
     '2026-11-01T24:00:00Z',
   ])('rejects %j', (text) => {
     expect(() => parseIsoDateTime(text, 'history[0].at')).toThrow(InvalidDateTimeError);
+  });
+});
+
+describe('endOfUtcDay', () => {
+  it.each([
+    ['2026-11-15T12:00:00.000Z', '2026-11-15T23:59:59.999Z'],
+    ['2026-11-15T00:00:00.000Z', '2026-11-15T23:59:59.999Z'],
+    ['2026-11-15T23:59:59.999Z', '2026-11-15T23:59:59.999Z'],
+    ['2026-11-16T00:30:00+01:00', '2026-11-15T23:59:59.999Z'],
+    ['1969-12-31T12:00:00.000Z', '1969-12-31T23:59:59.999Z'],
+  ])('ends the day of %s at %s', (instant, expected) => {
+    expect(formatIsoDateTime(endOfUtcDay(parseIsoDateTime(instant, 'test')))).toBe(expected);
   });
 });

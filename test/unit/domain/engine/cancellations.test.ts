@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
 import { calculatePeriod } from '../../../../domain/engine/calculate.js';
+import { computeCoolingOffEnd } from '../../../../domain/engine/cancellation.js';
 import type { OrderRecord, PreviousPayment } from '../../../../domain/model.js';
+import { formatIsoDateTime, parseIsoDateTime } from '../../../../domain/time.js';
 import {
   buildAssignment,
   buildInput,
@@ -45,8 +47,53 @@ describe('cancellation in cooling-off', () => {
         ['cancelled', '2026-11-16T09:00:00.000Z'],
       ],
     });
-    // Cancelled exactly 14 × 24 hours after signing.
+    // Cancelled on 2026-11-16, the 14th day after signing on 2026-11-02.
     expect(calculate([order]).statements).toEqual([]);
+  });
+
+  it('includes the whole last day', () => {
+    const order = buildOrder('8001234', {
+      category: 'gas',
+      history: [
+        ['signed', '2026-11-01T10:00:00.000Z'],
+        ['validated', '2026-11-03T09:00:00.000Z'],
+        ['cancelled', '2026-11-15T12:00:00.000Z'],
+      ],
+    });
+    // Signed on 2026-11-01, so the 14-day period ends at 2026-11-15T23:59:59.999Z. The withdrawal
+    // at 12:00 on 2026-11-15 is 14 days and 2 hours after signing, but still inside: no line.
+    expect(calculate([order]).statements).toEqual([]);
+  });
+
+  it('ends at midnight UTC after the last day', () => {
+    const order = buildOrder('8001234', {
+      category: 'gas',
+      history: [
+        ['signed', '2026-11-01T10:00:00.000Z'],
+        ['validated', '2026-11-03T09:00:00.000Z'],
+        ['cancelled', '2026-11-16T00:00:00.000Z'],
+      ],
+    });
+    const statement = onlyStatement(calculate([order]));
+    // After the cooling-off period, within the clawback window: validated 80.00 × 0.40 = 32.00,
+    // then the reversal -(0.00 + 32.00) = -32.00
+    expect(lineAmounts(statement)).toEqual(['32.00', '-32.00']);
+    expect(statement.lines[1]?.explanation.inputs.outcome).toBe('clawback');
+  });
+
+  it('applies a period of 0 days to the signing day', () => {
+    const sameDayPlan = buildPlan({ coolingOffDays: 0, rules: [FIXED_SPLIT_RULE] });
+    const order = buildOrder('8001234', {
+      category: 'gas',
+      history: [
+        ['signed', '2026-11-02T09:00:00.000Z'],
+        ['validated', '2026-11-02T10:00:00.000Z'],
+        ['cancelled', '2026-11-02T20:00:00.000Z'],
+      ],
+    });
+    const input = buildInput({ assignments: [buildAssignment('P00001', sameDayPlan)], orders: [order] });
+    // 0 days: the period ends at 2026-11-02T23:59:59.999Z, so the cancellation at 20:00 voids the order.
+    expect(calculatePeriod(input).statements).toEqual([]);
   });
 
   it('reverses a payment of an earlier period', () => {
@@ -72,6 +119,8 @@ describe('cancellation in cooling-off', () => {
       'Gas contract 8001234 cancelled on 2026-11-05: reversal of EUR 32.00 paid for "Gas contract bonus" ' +
         '(within the 14-day cooling-off period after signed, until 2026-11-08)',
     );
+    // Signed on 2026-10-25: the period ends at the end of 2026-11-08 (UTC).
+    expect(statement.lines[0]?.explanation.inputs.windowEndsAt).toBe('2026-11-08T23:59:59.999Z');
   });
 });
 
@@ -177,6 +226,26 @@ describe('cancellation in the clawback window', () => {
   });
 });
 
+describe('cancellation of an order with skipped states', () => {
+  it('anchors the clawback window on recorded states', () => {
+    const order = buildOrder('8001234', {
+      category: 'gas',
+      history: [
+        ['signed', '2026-03-01T09:00:00.000Z'],
+        ['first_bill_paid', '2026-06-01T09:00:00.000Z'],
+        ['cancelled', '2026-11-20T09:00:00.000Z'],
+      ],
+    });
+    const paid = [
+      buildPayment(order.id, FIXED_SPLIT_RULE.id, 'validated', '32.00'),
+      buildPayment(order.id, FIXED_SPLIT_RULE.id, 'supply_active', '48.00'),
+    ];
+    // supply_active is implied by first_bill_paid, but its real time is unknown, so the window runs
+    // from signing: 2026-03-01 + 6 months = 2026-09-01, before the cancellation. Nothing is reversed.
+    expect(calculate([order], paid).statements).toEqual([]);
+  });
+});
+
 describe('cancellation after the clawback window', () => {
   it('reverses nothing', () => {
     const order = buildOrder('8001234', {
@@ -255,5 +324,17 @@ describe('reversal of several rules', () => {
       [tieredGas.id, '-15.00'],
     ]);
     expect(statement.netCommission).toBe('-95.00');
+  });
+});
+
+describe('computeCoolingOffEnd', () => {
+  it.each([
+    ['2026-11-01T10:00:00.000Z', 14, '2026-11-15T23:59:59.999Z'],
+    ['2026-11-01T00:00:00.000Z', 14, '2026-11-15T23:59:59.999Z'],
+    ['2026-11-01T23:59:59.999Z', 14, '2026-11-15T23:59:59.999Z'],
+    ['2026-02-20T09:00:00.000Z', 14, '2026-03-06T23:59:59.999Z'],
+    ['2026-11-02T09:00:00.000Z', 0, '2026-11-02T23:59:59.999Z'],
+  ])('ends a period from %s of %i days at %s', (signedAt, days, expected) => {
+    expect(formatIsoDateTime(computeCoolingOffEnd(parseIsoDateTime(signedAt, 'signedAt'), days))).toBe(expected);
   });
 });

@@ -53,7 +53,7 @@ describe('percentage_of_value', () => {
     );
   });
 
-  it('rounds each share line once', () => {
+  it('gives the last share the rounding remainder', () => {
     const order = buildOrder('8001234', {
       value: '100.25',
       history: [
@@ -63,13 +63,14 @@ describe('percentage_of_value', () => {
       ],
     });
     const statement = onlyStatement(calculateWithRules([PERCENTAGE_RULE], [order]));
-    // validated:     100.25 × 0.05 × 0.40 = 2.005  -> 2.01 (tie rounds up)
-    // supply_active: 100.25 × 0.05 × 0.60 = 3.0075 -> 3.01
-    // The lines sum to 2.01 + 3.01 = 5.02, one cent more than the full commission
-    // 100.25 × 0.05 = 5.0125 -> 5.01, because each line is rounded on its own.
-    expect(lineAmounts(statement)).toEqual(['2.01', '3.01']);
-    expect(statement.netCommission).toBe('5.02');
+    // full commission: 100.25 × 0.05 = 5.0125 -> 5.01
+    // validated:       100.25 × 0.05 × 0.40 = 2.005 -> 2.01 (tie rounds up)
+    // supply_active:   5.01 − 2.01 = 3.00, not 100.25 × 0.05 × 0.60 = 3.0075 -> 3.01
+    // The lines sum to 2.01 + 3.00 = 5.01, the full commission rounded once.
+    expect(lineAmounts(statement)).toEqual(['2.01', '3.00']);
+    expect(statement.netCommission).toBe('5.01');
     expect(statement.lines[0]?.explanation.formula).toBe('100.25 × 0.05 × 0.40 = 2.005, rounded to 2.01');
+    expect(statement.lines[1]?.explanation.formula).toBe('100.25 × 0.05 = 5.0125, rounded to 5.01; 5.01 − 2.01 = 3.00');
   });
 });
 
@@ -84,7 +85,7 @@ describe('fixed_per_order', () => {
       ],
     });
     const statement = onlyStatement(calculateWithRules([FIXED_SPLIT_RULE], [order]));
-    // 80.00 × 0.40 = 32.00 and 80.00 × 0.60 = 48.00
+    // validated 80.00 × 0.40 = 32.00; supply_active, the last share, 80.00 − 32.00 = 48.00
     expect(lineAmounts(statement)).toEqual(['32.00', '48.00']);
     expect(statement.lines[1]?.description).toBe(
       'Gas contract 8001234 activated on 2026-11-12: 60% of EUR 80.00 (supply_active share)',
@@ -93,7 +94,7 @@ describe('fixed_per_order', () => {
       state: 'supply_active',
       baseAmount: '80.00',
       share: '0.60',
-      formula: '80.00 × 0.60 = 48.00',
+      formula: '80.00 − 32.00 = 48.00',
     });
   });
 

@@ -133,6 +133,80 @@ describe('tiered retroactive', () => {
   });
 });
 
+describe('tiered counts with cancellations', () => {
+  const validationTiers = {
+    ...tieredRule('retroactive', [
+      { from: 1, to: 2, amount: '10.00' },
+      { from: 3, amount: '50.00' },
+    ]),
+    countState: 'validated',
+  };
+
+  /** Three electricity orders signed in September and validated in November; the last one is cancelled on `cancelledAt`. */
+  function buildValidations(cancelledAt: string): OrderRecord[] {
+    const uncancelled = ['8001001', '8001002'].map((orderNumber, index) =>
+      buildOrder(orderNumber, {
+        history: [
+          ['signed', '2026-09-01T09:00:00.000Z'],
+          ['validated', `2026-11-0${index + 2}T09:00:00.000Z`],
+        ],
+      }),
+    );
+    const cancelled = buildOrder('8001003', {
+      history: [
+        ['signed', '2026-09-01T09:00:00.000Z'],
+        ['validated', '2026-11-04T09:00:00.000Z'],
+        ['cancelled', cancelledAt],
+      ],
+    });
+    return [...uncancelled, cancelled];
+  }
+
+  it('does not count an order clawed back in the period', () => {
+    const statement = onlyStatement(calculateTiers(validationTiers, buildValidations('2026-11-20T09:00:00.000Z')));
+    // 8001003 was cancelled 80 days after signing, after cooling-off but within the 6-month
+    // clawback window (until 2027-03-01). Only 2 validations count: tier 1-2, 2 × 10.00 = 20.00
+    expect(statement.lines.map((line) => [line.orderNumber, line.amount])).toEqual([
+      ['8001001', '10.00'],
+      ['8001002', '10.00'],
+    ]);
+    expect(statement.lines[0]?.explanation.metricValue).toBe(2);
+    expect(statement.netCommission).toBe('20.00');
+  });
+
+  it('counts an order cancelled after the clawback window', () => {
+    const shortClawback = buildPlan({ clawbackMonths: 1, rules: [validationTiers] });
+    const orders = buildValidations('2026-11-20T09:00:00.000Z');
+    const input = buildInput({ assignments: [buildAssignment('P00001', shortClawback)], orders });
+    const statement = onlyStatement(calculatePeriod(input));
+    // The 1-month window from signing ended on 2026-10-01, so the cancellation reverses nothing and
+    // 8001003 keeps its validation: 3 validations, tier 3+, 3 × 50.00 = 150.00
+    expect(lineAmounts(statement)).toEqual(['50.00', '50.00', '50.00']);
+    expect(statement.netCommission).toBe('150.00');
+  });
+
+  it('counts a countState implied by a later state', () => {
+    const orders = buildValidations('2026-11-20T09:00:00.000Z').slice(0, 2);
+    orders.push(
+      buildOrder('8001004', {
+        history: [
+          ['signed', '2026-09-01T09:00:00.000Z'],
+          ['supply_active', '2026-11-10T09:00:00.000Z'],
+        ],
+      }),
+    );
+    const statement = onlyStatement(calculateTiers(validationTiers, orders));
+    // 8001004 skipped validated, which supply_active on 2026-11-10 implies: 3 validations, 3 × 50.00 = 150.00
+    expect(statement.netCommission).toBe('150.00');
+    const implied = statement.lines.find((line) => line.orderNumber === '8001004');
+    expect(implied?.explanation.stateAt).toBe('2026-11-10T09:00:00.000Z');
+    expect(implied?.explanation.inputs.impliedBy).toBe('supply_active');
+    expect(implied?.description).toBe(
+      'Electricity contract 8001004 activated on 2026-11-10, which implies validated: EUR 50.00, tier 3+ (3 orders in the period)',
+    );
+  });
+});
+
 describe('findTierIndex', () => {
   const tiers = [
     { from: 1, to: 20, amount: '30.00' },
