@@ -100,8 +100,9 @@ export function createCalculationActivities(
 }
 
 /**
- * Warnings travel in the activity result, the workflow state and its status query, whose payloads
- * Temporal limits in size, so at most this many are returned; the audit entry keeps all of them.
+ * Maximum number of warnings returned to the workflow. Warnings travel in the activity result, the
+ * workflow state and its status query, and Temporal limits the size of those payloads. The audit
+ * entry of the calculation keeps all of them.
  */
 export const MAX_RETURNED_WARNINGS = 20;
 
@@ -113,8 +114,9 @@ function summarizeWarnings(messages: string[]): string[] {
 }
 
 /**
- * Checks, before approval, the partner data that the self-billing invoice and the SAP posting need,
- * so an approver sees the gap instead of the rendering or posting step failing after approval.
+ * Returns a warning for each statement whose partner lacks data that the self-billing invoice or the
+ * SAP posting needs. The approver reads them before approving, because after approval the rendering
+ * or posting step would fail on the gap.
  */
 function invoiceDataWarnings(partners: Partner[], statements: StatementDraft[]): string[] {
   const byId = new Map(partners.map((partner) => [partner.id, partner]));

@@ -5,7 +5,7 @@ import type { SupplierInvoiceGateway } from '../integrations/sap/gateway.js';
 import type { Companies } from '../config/companies.js';
 import type { PrismaClient } from '../store/prisma.js';
 
-/** What the activities need from the outside world, created once per worker process. */
+/** Services and settings of the activities, created once per worker process. */
 export interface ActivityDependencies {
   prisma: PrismaClient;
   sapGateway: SupplierInvoiceGateway;

@@ -7,9 +7,9 @@ import { forEachStatement } from './statement-steps.js';
 import type { PayPeriodActivities, StatementStepResult } from './types.js';
 
 /**
- * Builds the SAP posting activity. For each statement it checks, in order, our own record of the
- * posting, then SAP by reference (the statement id), and posts only when neither has it, so a retry
- * after a crash between SAP's commit and our record does not post twice.
+ * Builds the SAP posting activity. For each statement it looks for our own record of the posting
+ * first, then asks SAP by reference (the statement id), and posts only when neither has it. A retry
+ * after a crash between SAP's commit and our record therefore does not post twice.
  */
 export function createSapPostingActivities(
   deps: ActivityDependencies,

@@ -8,7 +8,7 @@ export type ApiRole = (typeof API_ROLES)[number];
 export interface ApiKey {
   key: string;
   role: ApiRole;
-  /** Who acts with this key, recorded with approvals: the name after the role, or the role itself. */
+  /** Actor recorded with approvals: the name after the role, or the role itself. */
   actor: string;
   /** Partner id, for partner keys only. */
   partnerId?: string;

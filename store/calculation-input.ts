@@ -93,9 +93,7 @@ async function loadOrders(prisma: PrismaClient, ids: string[]): Promise<OrderRec
       }),
     ),
   ]);
-  rows.sort((left, right) =>
-    left.orderNumber < right.orderNumber ? -1 : left.orderNumber > right.orderNumber ? 1 : 0,
-  );
+  rows.sort((left, right) => compareText(left.orderNumber, right.orderNumber));
   const historyByOrder = new Map<string, typeof events>();
   for (const event of events) {
     const history = historyByOrder.get(event.orderId) ?? [];
@@ -223,4 +221,11 @@ async function loadYearToDate(
     _sum: { netCommission: true },
   });
   return Object.fromEntries(sums.map((row) => [row.partnerId, (row._sum.netCommission ?? 0).toFixed(2)]));
+}
+
+/** Orders two strings by UTF-16 code units, the same on every machine (unlike localeCompare). */
+function compareText(left: string, right: string): number {
+  if (left < right) return -1;
+  if (left > right) return 1;
+  return 0;
 }

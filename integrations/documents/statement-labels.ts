@@ -31,6 +31,8 @@ export interface StatementLabels {
   vatNote(regime: VatRegime): string | null;
   /** Notes printed on every document of the language. */
   standingNotes: string[];
+  /** Row below the lines that counts the lines of 0.00 left out of the table. */
+  zeroLines(count: number): string;
   footer(invoiceNumber: string, page: number, pages: number): string;
 }
 
@@ -60,6 +62,9 @@ const GERMAN: StatementLabels = {
     return null;
   },
   standingNotes: [],
+  zeroLines: (count) =>
+    `${count} weitere ${count === 1 ? 'Position' : 'Positionen'} mit 0,00 € (Aufträge, die für eine Staffel gezählt ` +
+    'wurden) sind in der Online-Abrechnung aufgeführt.',
   footer: (invoiceNumber, page, pages) => `Gutschrift ${invoiceNumber} · Seite ${page} von ${pages}`,
 };
 
@@ -91,6 +96,9 @@ const ITALIAN: StatementLabels = {
     return null;
   },
   standingNotes: ['Il presente documento non costituisce fattura ai fini IVA.'],
+  zeroLines: (count) =>
+    `${count} ${count === 1 ? 'ulteriore riga' : 'ulteriori righe'} di 0,00 € (ordini conteggiati per uno ` +
+    'scaglione) sono elencate nel rendiconto online.',
   footer: (invoiceNumber, page, pages) => `Fattura pro forma ${invoiceNumber} · Pagina ${page} di ${pages}`,
 };
 

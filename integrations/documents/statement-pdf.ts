@@ -3,6 +3,7 @@
  * "Gutschrift" with the data §14(4) UStG requires, or an Italian "fattura pro forma" with IVA,
  * ritenuta d'acconto and ENASARCO. Amounts are the statement's own strings, only reformatted.
  */
+import { Decimal } from 'decimal.js';
 import { PDFDocument, StandardFonts } from '@cantoo/pdf-lib';
 
 import {
@@ -213,7 +214,10 @@ function drawLines({ statement, locale, labels, styles, cursor }: RenderContext)
   drawHeader();
   cursor.onNewPage = drawHeader;
 
-  for (const line of statement.lines) {
+  // Lines of 0.00 are orders counted toward a tier threshold without a bonus, and they change no total.
+  // The document lists the lines that carry an amount and counts the others. The statement's JSON lists all.
+  const zeroLines = statement.lines.filter((line) => new Decimal(line.amount).isZero()).length;
+  for (const line of statement.lines.filter((candidate) => !new Decimal(candidate.amount).isZero())) {
     const description = wrapText(line.description, COLUMNS.descriptionWidth, styles.body);
     const order = wrapText(line.orderNumber, COLUMNS.orderWidth, styles.body);
     const height = Math.max(description.length, order.length) * (LINE_HEIGHT - 1) + 2;
@@ -234,6 +238,13 @@ function drawLines({ statement, locale, labels, styles, cursor }: RenderContext)
   }
 
   cursor.onNewPage = undefined;
+  if (zeroLines > 0) {
+    for (const text of wrapText(labels.zeroLines(zeroLines), COLUMNS.descriptionWidth, styles.body)) {
+      cursor.reserve(LINE_HEIGHT);
+      cursor.text(text, COLUMNS.description, styles.body);
+      cursor.down(LINE_HEIGHT - 1);
+    }
+  }
   cursor.rule(-4);
   cursor.down(LINE_HEIGHT);
 }
@@ -298,7 +309,7 @@ function drawTotals({ statement, locale, labels, styles, cursor }: RenderContext
 }
 
 function drawNotes({ statement, labels, styles, cursor }: RenderContext): void {
-  // The engine's tax items carry the legal notes from the effective-dated rate data; the document's own
+  // The engine's tax items carry the legal notes from the effective-dated rate data. The document's own
   // wording of the VAT treatment is the fallback for a statement whose items carry none.
   const taxNotes = statement.taxes.map((tax) => tax.note).filter((note): note is string => Boolean(note));
   const vatNote = taxNotes.length > 0 ? undefined : labels.vatNote(statement.partner.taxProfile.vatRegime);

@@ -104,6 +104,23 @@ describe('renderStatementPdf', () => {
     expect(text).toMatch(/Umsatzsteuer 0 % +0,00 €/);
   });
 
+  it.skipIf(!pdftotextInstalled)('counts zero lines instead of listing them', async () => {
+    const base = germanStatement();
+    const zeroLine = {
+      lineNumber: base.lines.length + 1,
+      kind: 'commission' as const,
+      orderNumber: 'ORD-2026-9999',
+      ruleId: 'activation-bonus',
+      amount: '0.00',
+      description: 'Bonus tier 1-10 at EUR 0.00 (order 1 of the period)',
+    };
+    const text = await renderedText({ ...base, lines: [...base.lines, zeroLine] });
+
+    expect(text).not.toContain('ORD-2026-9999');
+    expect(text).toContain('1 weitere Position mit 0,00 €');
+    expect(text).toMatch(/Auszahlungsbetrag +1\.428,00 €/);
+  });
+
   it.skipIf(!pdftotextInstalled)('prints the legal note once', async () => {
     const base = germanReverseChargeStatement();
     // The tax item's note comes from the rate data and is worded differently from the document's own.
