@@ -31,8 +31,15 @@ export function createCalculationActivities(
       deps.logger.info({ periodId: period.periodId, workflowId, stage, runNumber }, 'pay period stage');
     },
 
-    async calculatePeriod({ period, runNumber }): Promise<CalculationSummary> {
+    async calculatePeriod({ period, runNumber: requestedRunNumber }): Promise<CalculationSummary> {
+      const runNumber = await effectiveRunNumber(deps, period.periodId, requestedRunNumber);
       const log = deps.logger.child({ periodId: period.periodId, runNumber });
+      if (runNumber !== requestedRunNumber) {
+        log.warn(
+          { requestedRunNumber },
+          'earlier runs of this period are recorded; the calculation continues their count',
+        );
+      }
       log.info('calculation started');
 
       const input = await loadCalculationInput(deps.prisma, period, deps.taxRules);
@@ -135,4 +142,20 @@ function invoiceDataWarnings(partners: Partner[], statements: StatementDraft[]):
     }
   }
   return warnings;
+}
+
+/**
+ * Returns the run number a calculation stores its statements under: the requested one, unless the
+ * database already holds decisions or statements of that number or later from an earlier workflow of the
+ * same period (one that failed and was started again, counting from 1). Then it is the next number after
+ * the last decided run, or the run of the stored drafts, so a new run never collides with a recorded decision.
+ */
+async function effectiveRunNumber(deps: ActivityDependencies, periodId: string, requested: number): Promise<number> {
+  const [decided, drafted] = await Promise.all([
+    deps.prisma.approvalDecision.aggregate({ where: { periodId }, _max: { runNumber: true } }),
+    deps.prisma.statement.aggregate({ where: { periodId }, _max: { runNumber: true } }),
+  ]);
+  const lastDecided = decided._max.runNumber ?? 0;
+  const lastDrafted = drafted._max.runNumber ?? 0;
+  return Math.max(requested, lastDecided + 1, lastDrafted);
 }

@@ -63,7 +63,11 @@ export interface PeriodWindow {
 export interface PayPeriodActivities {
   /** Creates or updates the period row with the workflow's stage and run number. */
   recordStage(input: { period: PeriodWindow; workflowId: string; stage: string; runNumber: number }): Promise<void>;
-  /** Runs the commission engine over the period's stored events and replaces the period's draft statements. */
+  /**
+   * Runs the commission engine over the period's stored events and replaces the period's draft statements.
+   * The summary's runNumber is the run actually stored: higher than requested when an earlier workflow of the
+   * period recorded runs (see effectiveRunNumber in activities/calculation.ts).
+   */
   calculatePeriod(input: { period: PeriodWindow; runNumber: number }): Promise<CalculationSummary>;
   /** Stores an approval or rejection; on approval assigns invoice numbers and marks statements approved. Idempotent per run. */
   recordDecision(input: RecordDecisionInput): Promise<DecisionRecord>;

@@ -33,8 +33,8 @@ import { PERIOD_SEARCH_ATTRIBUTE, STAGE_SEARCH_ATTRIBUTE } from './search-attrib
 /**
  * Error types (the `name` of the error an activity throws) that no retry can fix, because the stored data is
  * invalid. An activity failing with one of them fails at once instead of retrying, and the workflow fails.
- * NOTE: a workflow started again after such a failure begins at run 1, so decisions that an earlier execution
- * recorded for runs 1, 2, ... are still in the database under the same run numbers.
+ * A workflow started again after such a failure requests run 1 again; the calculation activity then continues
+ * the run count that the earlier workflow recorded, so no decision is reused.
  */
 export const NON_RETRYABLE_ACTIVITY_ERRORS = [
   'InvalidArgument',
@@ -255,6 +255,8 @@ export async function payPeriod(input: PayPeriodInput): Promise<PayPeriodResult>
 
   async function calculate(): Promise<void> {
     state.calculation = await calculatePeriod({ period, runNumber: state.runNumber });
+    // The activity continues the run count of an earlier workflow of the same period, if one recorded runs.
+    state.runNumber = state.calculation.runNumber;
     await enterStage('awaiting_approval');
   }
 

@@ -139,8 +139,27 @@ describe('pay period activities', () => {
     expect(summary.payableAmount).toBe('133.28');
   });
 
+  it('continues the run count of a failed workflow', async () => {
+    await run(() =>
+      activities.recordDecision({
+        periodId: '2026-11',
+        runNumber: 1,
+        decision: 'rejected',
+        actor: 'alice',
+        reason: 'x',
+      }),
+    );
+    // A workflow started again after a failure asks for run 1, which is already decided.
+    const summary = await run(() => activities.calculatePeriod({ period: PERIOD, runNumber: 1 }));
+    const runs = await database.prisma.statement.findMany({ select: { runNumber: true }, distinct: ['runNumber'] });
+
+    expect(summary.runNumber).toBe(2);
+    expect(runs).toEqual([{ runNumber: 2 }]);
+    expect(summary.netCommission).toBe('112.00');
+  });
+
   it('records an approval once and numbers invoices', async () => {
-    const input = { periodId: '2026-11', runNumber: 1, decision: 'approved' as const, actor: 'alice' };
+    const input = { periodId: '2026-11', runNumber: 2, decision: 'approved' as const, actor: 'alice' };
     const first = await run(() => activities.recordDecision(input));
     const second = await run(() => activities.recordDecision({ ...input, actor: 'bob' }));
     const statements = await database.prisma.statement.findMany({ orderBy: { id: 'asc' } });
@@ -151,7 +170,7 @@ describe('pay period activities', () => {
   });
 
   it('refuses to recalculate an approved period', async () => {
-    await expect(run(() => activities.calculatePeriod({ period: PERIOD, runNumber: 2 }))).rejects.toThrow(
+    await expect(run(() => activities.calculatePeriod({ period: PERIOD, runNumber: 3 }))).rejects.toThrow(
       /approved period is not recalculated/,
     );
   });
