@@ -32,6 +32,7 @@ export function createCalculationActivities(
     },
 
     async calculatePeriod({ period, runNumber: requestedRunNumber }): Promise<CalculationSummary> {
+      await requireEarlierPeriodsApproved(deps, period.periodId);
       const runNumber = await effectiveRunNumber(deps, period.periodId, requestedRunNumber);
       const log = deps.logger.child({ periodId: period.periodId, runNumber });
       if (runNumber !== requestedRunNumber) {
@@ -158,4 +159,38 @@ async function effectiveRunNumber(deps: ActivityDependencies, periodId: string, 
   const lastDecided = decided._max.runNumber ?? 0;
   const lastDrafted = drafted._max.runNumber ?? 0;
   return Math.max(requested, lastDecided + 1, lastDrafted);
+}
+
+/** Stages of a pay period before its approval. */
+const UNAPPROVED_STAGES = ['collecting', 'calculating', 'awaiting_approval', 'rejected'];
+
+/**
+ * Raised while an earlier pay period is not approved. The calculation reads the earlier periods'
+ * approved payments (for clawbacks and the ENASARCO year to date), so it waits for them: Temporal
+ * retries the activity with backoff until the earlier period is approved.
+ */
+export class EarlierPeriodOpenError extends Error {
+  override readonly name = 'EarlierPeriodOpenError';
+  constructor(
+    readonly periodId: string,
+    readonly openPeriods: Array<{ id: string; stage: string }>,
+  ) {
+    super(
+      `pay period ${periodId} is calculated after ${openPeriods.map((open) => `${open.id} (${open.stage})`).join(', ')} ` +
+        'is approved; approve the earlier period first, and this calculation retries by itself',
+    );
+  }
+}
+
+async function requireEarlierPeriodsApproved(deps: ActivityDependencies, periodId: string): Promise<void> {
+  const open = await deps.prisma.payPeriod.findMany({
+    where: { id: { lt: periodId }, stage: { in: UNAPPROVED_STAGES } },
+    select: { id: true, stage: true },
+    orderBy: { id: 'asc' },
+  });
+  if (open.length === 0) return;
+
+  const error = new EarlierPeriodOpenError(periodId, open);
+  deps.logger.warn({ periodId, openPeriods: open.map((row) => row.id) }, error.message);
+  throw error;
 }

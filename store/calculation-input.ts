@@ -21,10 +21,6 @@ export interface PeriodBounds {
 export const SETTLED_STATEMENT_STATUSES = ['approved', 'posted', 'delivered'] as const;
 
 /**
- * NOTE: pay periods are not ordered. A period calculated while the previous one is still unapproved
- * sees none of its payments, so a cancellation cannot claw them back and the ENASARCO year to date
- * misses them; approve periods in calendar order.
- *
  * Loads everything the engine needs for one period: the orders with an accepted state change in
  * the period (with their whole accepted history), their partners, the plan versions assigned on
  * the period's first day, earlier settled payments for those orders, and year-to-date commissions.

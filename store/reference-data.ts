@@ -5,6 +5,7 @@
  */
 import type { Partner, PartnerKind, ProductCategory } from '../domain/model.js';
 import { parsePlanDefinition, type PlanDefinition } from '../domain/plan/definition.js';
+import { parseTaxProfile } from '../domain/tax/profile.js';
 import type { Prisma, PrismaClient } from './prisma.js';
 
 /** A partner with the Id of its Salesforce Account. */
@@ -129,13 +130,16 @@ const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 60_000 };
 /**
  * Creates new partners and updates known ones (matched by partner id), agencies before their
  * agents. Returns the number of each.
- * Throws DuplicateReferenceIdError or UnknownParentPartnerError before writing anything.
+ * Throws DuplicateReferenceIdError, UnknownParentPartnerError or InvalidTaxProfileError (naming the
+ * partner and the field) before writing anything.
  */
 export async function upsertPartners(
   prisma: PrismaClient,
   partners: PartnerInput[],
 ): Promise<{ created: number; updated: number }> {
   const byId = indexById('partner', partners);
+  // A profile the tax calculation cannot read would fail the period's calculation later; reject it now.
+  for (const partner of partners) parseTaxProfile(partner.taxProfile, partner.id);
 
   return prisma.$transaction(async (tx) => {
     const existing = await existingIds(tx.partner, [...byId.keys()]);

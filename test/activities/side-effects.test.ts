@@ -208,4 +208,20 @@ describe('pay period activities', () => {
     expect(messages).toHaveLength(2);
     expect(await database.prisma.statement.count({ where: { status: 'delivered' } })).toBe(2);
   });
+
+  it('waits for an earlier unapproved period', async () => {
+    await database.prisma.payPeriod.create({
+      data: {
+        id: '2026-10',
+        startsAt: new Date('2026-10-01T00:00:00Z'),
+        endsAt: new Date('2026-11-01T00:00:00Z'),
+        stage: 'awaiting_approval',
+        workflowId: 'pay-period-2026-10',
+      },
+    });
+
+    await expect(run(() => activities.calculatePeriod({ period: PERIOD, runNumber: 3 }))).rejects.toThrow(
+      'pay period 2026-11 is calculated after 2026-10 (awaiting_approval) is approved',
+    );
+  });
 });

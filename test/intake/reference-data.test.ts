@@ -107,6 +107,16 @@ describe('upsertPartners', () => {
     expect(stored.country).toBe('DE');
   });
 
+  it('rejects an invalid tax profile', async () => {
+    const invalid = partner('P00009');
+    const broken = { ...invalid, taxProfile: { ...invalid.taxProfile, vatRegime: 'flat' } } as unknown as PartnerInput;
+
+    await expect(upsertPartners(database.prisma, [partner('P00008'), broken])).rejects.toThrow(
+      /partner P00009.*vatRegime/,
+    );
+    expect(await database.prisma.partner.count({ where: { id: { in: ['P00008', 'P00009'] } } })).toBe(0);
+  });
+
   it('accepts a parent stored earlier', async () => {
     await upsertPartners(database.prisma, [partner('P00001', { kind: 'agency' })]);
 
