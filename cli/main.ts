@@ -59,6 +59,25 @@ program
     await runServe({ worker: false, api: true });
   });
 
+const plan = program.command('plan').description('Check plan files and print their JSON Schema.');
+
+plan
+  .command('check')
+  .description('Validate plan files (YAML or JSON); prints each problem as file:line:column: path: message.')
+  .argument('<files...>', 'plan files to check')
+  .action(async (files: string[]) => {
+    const { runPlanCheck } = await import('./plan.js');
+    process.exitCode = await runPlanCheck(files);
+  });
+
+plan
+  .command('schema')
+  .description('Print the JSON Schema of plan files (the same as docs/plan.schema.json).')
+  .action(async () => {
+    const { runPlanSchema } = await import('./plan.js');
+    runPlanSchema();
+  });
+
 program
   .command('migrate')
   .description('Apply pending database migrations to DATABASE_URL (or the embedded PostgreSQL).')

@@ -1,0 +1,118 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../config/config.js';
+import { DEMO_PLANS } from '../../demo/plans.js';
+import { planFileJsonSchema } from '../../domain/plan/plan-file.js';
+import { parsePlanFile, PlanFileError, readPlanFile, type PlanFileIssue } from '../../integrations/plans/plan-file.js';
+
+const EXAMPLES = ['sales-partners', 'outbound', 'field-force'];
+
+function issuesOf(text: string): PlanFileIssue[] {
+  try {
+    parsePlanFile(text, 'plan.yaml');
+  } catch (error) {
+    if (error instanceof PlanFileError) return error.issues;
+    throw error;
+  }
+  throw new Error('the plan file was accepted');
+}
+
+const VALID = `id: promo-wallbox
+name: Wallbox promotion
+assignTo: [agency, sales_agent]
+versions:
+  - id: promo-wallbox-v1
+    version: 1
+    effectiveFrom: 2026-11-01
+    effectiveTo: 2026-11-21
+    definition:
+      rules:
+        - id: wallbox
+          kind: fixed_per_order
+          label: Wallbox sold
+          categories: [emobility]
+          amount: "25.00"
+          payment:
+            - state: validated
+              share: "1"
+`;
+
+describe('plan files', () => {
+  it.each(EXAMPLES)('example %s equals the demo plan', async (name) => {
+    const plan = await readPlanFile(path.join(projectRoot(), 'docs', 'examples', `${name}.plan.yaml`));
+
+    expect(plan).toEqual(DEMO_PLANS[EXAMPLES.indexOf(name)]);
+  });
+
+  it('publishes the current JSON Schema', async () => {
+    const committed = JSON.parse(await readFile(path.join(projectRoot(), 'docs', 'plan.schema.json'), 'utf8'));
+
+    // Regenerate with: node dist/cli/main.js plan schema > docs/plan.schema.json
+    expect(committed).toEqual(planFileJsonSchema());
+  });
+
+  it('reads a valid plan and fills defaults', () => {
+    const plan = parsePlanFile(VALID, 'plan.yaml');
+
+    expect(plan.versions[0]?.definition.coolingOffDays).toBe(14);
+    expect(plan.versions[0]?.definition.clawbackMonths).toBe(6);
+    expect(plan.versions[0]?.effectiveTo).toBe('2026-11-21');
+  });
+
+  it('reads the same plan written as JSON', () => {
+    const plan = parsePlanFile(JSON.stringify(parsePlanFile(VALID, 'a.yaml')), 'plan.json');
+
+    expect(plan.id).toBe('promo-wallbox');
+  });
+
+  it('places a wrong value on its line', () => {
+    const [issue, ...rest] = issuesOf(VALID.replace('amount: "25.00"', 'amount: "25.001"'));
+
+    expect(rest).toEqual([]);
+    expect(issue?.path).toBe('versions[0].definition.rules[0].amount');
+    expect(issue?.line).toBe(15);
+  });
+
+  it('places an unknown field on its own line', () => {
+    const [issue] = issuesOf(VALID.replace('    version: 1\n', '    version: 1\n    effectiveFromm: 2026-11-01\n'));
+
+    expect(issue?.line).toBe(7);
+    expect(issue?.message).toContain('effectiveFromm');
+  });
+
+  it('places a missing field at its object', () => {
+    const [issue] = issuesOf(VALID.replace('name: Wallbox promotion\n', ''));
+
+    expect(issue?.path).toBe('name');
+    expect(issue?.line).toBe(1);
+  });
+
+  it('lists every problem at once', () => {
+    const issues = issuesOf(
+      VALID.replace('share: "1"', 'share: "0.5"').replace('effectiveTo: 2026-11-21', 'effectiveTo: 2026-10-21'),
+    );
+    const paths = issues.map((issue) => issue.path);
+
+    expect(paths).toContain('versions[0].effectiveTo');
+    expect(paths.some((found) => found.startsWith('versions[0].definition.rules[0].payment'))).toBe(true);
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const [issue] = issuesOf(VALID.replace('assignTo: [agency, sales_agent]', 'assignTo: [agency, sales_agent'));
+
+    expect(issue?.message).toMatch(/^invalid YAML/);
+    expect(issue?.line).toBeGreaterThanOrEqual(3);
+  });
+
+  it('rejects duplicate version numbers', () => {
+    const second = VALID.split('versions:\n')[1]!.replace('promo-wallbox-v1', 'promo-wallbox-v2');
+    const issues = issuesOf(`${VALID}${second}`);
+
+    expect(issues.map((issue) => issue.message)).toContain('duplicate version number 1, also at versions[0]');
+  });
+
+  it('reports an unreadable file as an issue', async () => {
+    await expect(readPlanFile('/nonexistent/plan.yaml')).rejects.toThrow(/plan\.yaml:1:1: cannot read the file/);
+  });
+});
