@@ -1,10 +1,12 @@
 // Writes prisma/migrations/<timestamp>_<name>/migration.sql with the SQL that brings a database at the
 // latest committed migration to prisma/schema.prisma. Development tool; needs the npm registry.
 //
-// Prisma 7's `migrate` commands need a native schema engine that cannot be downloaded here. Prisma 6.19
-// with a driver adapter (`engine: 'js'`) runs `migrate diff` on its WASM engine instead, so this script
-// installs it into .tools/prisma6, applies the committed migrations to a scratch embedded PostgreSQL,
-// and diffs that database against the schema.
+// Prisma 7's `migrate` commands need a native schema engine that is downloaded from Prisma's own
+// server, which is not always reachable. Prisma 6.19 with a driver adapter (`engine: 'js'`) runs
+// `migrate diff` on its WASM engine instead, so this script installs it into .tools/prisma6 and diffs
+// the datamodel kept with the latest migration (its schema.prisma) against prisma/schema.prisma. The
+// adapter needs a reachable database, so the script starts a scratch embedded PostgreSQL and checks
+// there that the committed migrations apply.
 //
 // Usage: node scripts/new-migration.mjs <name>     (run `npm run build` first)
 import { execFileSync, spawnSync } from 'node:child_process';
