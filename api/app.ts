@@ -23,6 +23,7 @@ import { healthOperations } from './routes/health.js';
 import { openApiOperations } from './routes/openapi.js';
 import { orderEventOperations } from './routes/order-events.js';
 import { periodOperations } from './routes/periods.js';
+import { planOperations } from './routes/plans.js';
 import { statementOperations } from './routes/statements.js';
 
 /** Default maximum size of a JSON request body, in the `bytes` package's notation. */
@@ -51,6 +52,7 @@ export function listOperations(deps: ApiDependencies): ApiOperation[] {
     ...healthOperations(deps),
     ...orderEventOperations(deps),
     ...periodOperations(deps),
+    ...planOperations(deps),
     ...statementOperations(deps),
   ];
   operations.push(...openApiOperations(() => operations));

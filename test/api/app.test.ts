@@ -22,6 +22,8 @@ const EXPECTED_OPERATIONS = [
   'post /api/v1/periods/{periodId}/close',
   'post /api/v1/periods/{periodId}/approve',
   'post /api/v1/periods/{periodId}/reject',
+  'post /api/v1/plans',
+  'get /api/v1/plans',
   'get /api/v1/periods/{periodId}/statements',
   'get /api/v1/statements/{statementId}',
   'get /api/v1/statements/{statementId}/pdf',

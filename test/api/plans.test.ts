@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../config/config.js';
+import { ADMIN_KEY, APPROVER_KEY, insertPartners, startApiTestContext, type ApiTestContext } from './support.js';
+
+const PROMOTION = `id: promo-wallbox
+name: Wallbox promotion
+assignTo: [agency]
+versions:
+  - id: promo-wallbox-v1
+    version: 1
+    effectiveFrom: 2026-11-01
+    effectiveTo: 2026-11-21
+    definition:
+      rules:
+        - id: wallbox
+          kind: fixed_per_order
+          label: Wallbox sold
+          categories: [emobility]
+          amount: "25.00"
+          payment:
+            - state: validated
+              share: "1"
+`;
+
+describe('plans API', () => {
+  let context: ApiTestContext;
+
+  beforeAll(async () => {
+    context = await startApiTestContext();
+    await insertPartners(context.prisma);
+  });
+
+  afterAll(async () => {
+    await context?.stop();
+  });
+
+  const upload = (key: string, body: object) =>
+    request(context.app).post('/api/v1/plans').set('X-API-Key', key).send(body);
+
+  it('stores a valid plan file and assigns it', async () => {
+    const response = await upload(ADMIN_KEY, { source: PROMOTION, fileName: 'promo.plan.yaml' });
+
+    const agencies = await context.prisma.partner.count({ where: { kind: 'agency' } });
+    expect(response.status).toBe(200);
+    expect(agencies).toBeGreaterThan(0);
+    expect(response.body).toEqual({ planId: 'promo-wallbox', versions: 1, assignmentsCreated: agencies });
+    const version = await context.prisma.planVersion.findUniqueOrThrow({ where: { id: 'promo-wallbox-v1' } });
+    expect(version.effectiveTo?.toISOString().slice(0, 10)).toBe('2026-11-21');
+  });
+
+  it('stores the example plans', async () => {
+    for (const name of ['sales-partners', 'outbound', 'field-force']) {
+      const source = await readFile(path.join(projectRoot(), 'docs', 'examples', `${name}.plan.yaml`), 'utf8');
+      const response = await upload(ADMIN_KEY, { source, fileName: `${name}.plan.yaml` });
+
+      expect(response.status, name).toBe(200);
+    }
+  });
+
+  it('rejects an invalid file with lines and keeps the stored version', async () => {
+    const broken = PROMOTION.replace('amount: "25.00"', 'amount: "-5"').replace('share: "1"', 'share: "0.5"');
+    const response = await upload(ADMIN_KEY, { source: broken, fileName: 'promo.plan.yaml' });
+
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toContain('nothing was stored');
+    const details = response.body.error.details as Array<{ path: string; message: string }>;
+    expect(details.map((detail) => detail.path)).toContain('15:19 versions[0].definition.rules[0].amount');
+    expect(details.some((detail) => detail.path.endsWith('versions[0].definition.rules[0].payment'))).toBe(true);
+    const stored = await context.prisma.planVersion.findUniqueOrThrow({ where: { id: 'promo-wallbox-v1' } });
+    expect(stored.definition).toMatchObject({ rules: [{ amount: '25.00' }] });
+  });
+
+  it('rejects overlapping versions with 409', async () => {
+    const second = PROMOTION.split('versions:\n')[1]!
+      .replace('promo-wallbox-v1', 'promo-wallbox-v2')
+      .replace('version: 1', 'version: 2')
+      .replace('effectiveFrom: 2026-11-01', 'effectiveFrom: 2026-11-15');
+    const response = await upload(ADMIN_KEY, { source: `${PROMOTION}${second}` });
+
+    expect(response.status).toBe(409);
+    expect(response.body.error.code).toBe('plan_conflict');
+    expect(await context.prisma.planVersion.count({ where: { planId: 'promo-wallbox' } })).toBe(1);
+  });
+
+  it('lets only admins upload', async () => {
+    const response = await upload(APPROVER_KEY, { source: PROMOTION });
+
+    expect(response.status).toBe(403);
+  });
+
+  it('lists plans with their versions', async () => {
+    const response = await request(context.app).get('/api/v1/plans').set('X-API-Key', APPROVER_KEY);
+    const promotion = (response.body.plans as Array<{ id: string; versions: unknown[] }>).find(
+      (plan) => plan.id === 'promo-wallbox',
+    );
+
+    expect(response.status).toBe(200);
+    expect(promotion?.versions).toEqual([
+      { id: 'promo-wallbox-v1', version: 1, effectiveFrom: '2026-11-01', effectiveTo: '2026-11-21', usedAt: null },
+    ]);
+  });
+});
