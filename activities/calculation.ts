@@ -146,10 +146,11 @@ function invoiceDataWarnings(partners: Partner[], statements: StatementDraft[]):
 }
 
 /**
- * Returns the run number a calculation stores its statements under: the requested one, unless the
- * database already holds decisions or statements of that number or later from an earlier workflow of the
- * same period (one that failed and was started again, counting from 1). Then it is the next number after
- * the last decided run, or the run of the stored drafts, so a new run never collides with a recorded decision.
+ * Returns the run number a calculation stores its statements under. This is the requested number, unless
+ * the database already contains decisions or statements of that number or later. That happens when an
+ * earlier workflow of the period failed and a new one was started, counting from 1 again. The number is
+ * then the next one after the last decided run, or the run of the stored drafts, so a new run never
+ * collides with a recorded decision.
  */
 async function effectiveRunNumber(deps: ActivityDependencies, periodId: string, requested: number): Promise<number> {
   const [decided, drafted] = await Promise.all([

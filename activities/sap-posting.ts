@@ -8,7 +8,7 @@ import type { PayPeriodActivities, StatementStepResult } from './types.js';
 
 /**
  * Builds the SAP posting activity. For each statement it looks for our own record of the posting
- * first, then asks SAP by reference (the statement id), and posts only when neither has it. A retry
+ * first, then looks the reference (the statement id) up in SAP, and posts only when neither has it. A retry
  * after a crash between SAP's commit and our record therefore does not post twice.
  */
 export function createSapPostingActivities(

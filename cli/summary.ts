@@ -33,9 +33,9 @@ export interface PeriodSummary {
 }
 
 /**
- * Collects the period's figures from the database and checks the outputs: each statement's total
- * equals the sum of its lines, one SAP record file and one posting per payable statement, and one
- * stored email with a PDF attachment per payable statement.
+ * Collects the period's figures from the database and checks the outputs. Each statement's total
+ * must equal the sum of its lines. Each payable statement must have one SAP record file, one posting
+ * and one stored email with a PDF attachment.
  */
 export async function collectSummary(
   config: Config,

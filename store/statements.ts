@@ -125,8 +125,8 @@ function toStatementRow(
 }
 
 /**
- * Loads a statement with its partner and lines in the shape the SAP, PDF and email integrations read;
- * `principalFor` names the company that pays the partner.
+ * Loads a statement with its partner and lines in the shape the SAP, PDF and email integrations read.
+ * `principalFor` returns the company that pays the partner.
  * The issue date is the approval date (UTC), or `fallbackIssueDate` for a statement not yet approved.
  * Throws StatementNotFoundError.
  */

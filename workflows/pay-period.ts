@@ -33,7 +33,7 @@ import { PERIOD_SEARCH_ATTRIBUTE, STAGE_SEARCH_ATTRIBUTE } from './search-attrib
 /**
  * Error types (the `name` of the error an activity throws) that no retry can fix, because the stored data is
  * invalid. An activity failing with one of them fails at once instead of retrying, and the workflow fails.
- * A workflow started again after such a failure requests run 1 again; the calculation activity then continues
+ * A workflow started again after such a failure requests run 1 again. The calculation activity then continues
  * the run count that the earlier workflow recorded, so no decision is reused.
  */
 export const NON_RETRYABLE_ACTIVITY_ERRORS = [

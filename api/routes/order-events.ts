@@ -6,9 +6,8 @@
  * fails, the events stay stored, the response has `signalled: false` and the error is logged with
  * the period and event ids. The API does not retry the signal. While the period is still
  * collecting, such events are not lost, because the calculation at close reads every stored accepted
- * event of the period, not the signalled ids; what a failed signal loses is the workflow's live event
- * count, and the start of a workflow for a period that had none (the next ingestion for the period
- * starts it).
+ * event of the period, not the signalled ids. A failed signal loses the workflow's live event count,
+ * and the start of a workflow for a period that had none, which the next ingestion for the period starts.
  * NOTE: an event whose period was already calculated is stored as accepted but is paid or clawed back
  * by no calculation, because each calculation reads only the events inside its own period.
  */

@@ -75,7 +75,7 @@ function addImpliedStates(reachedAt: Map<OrderState, number>): Map<OrderState, O
       }
     });
   }
-  // The times are set after the search, so the search sees only recorded states.
+  // The times are set after the search, so the search finds only recorded states.
   for (const [state, implyingState] of impliedBy) {
     reachedAt.set(state, reachedAt.get(implyingState) as number);
   }

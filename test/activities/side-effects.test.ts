@@ -149,7 +149,7 @@ describe('pay period activities', () => {
         reason: 'x',
       }),
     );
-    // A workflow started again after a failure asks for run 1, which is already decided.
+    // A workflow started again after a failure requests run 1, which is already decided.
     const summary = await run(() => activities.calculatePeriod({ period: PERIOD, runNumber: 1 }));
     const runs = await database.prisma.statement.findMany({ select: { runNumber: true }, distinct: ['runNumber'] });
 

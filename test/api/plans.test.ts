@@ -3,27 +3,10 @@ import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../config/config.js';
+import { WALLBOX_PLAN_YAML } from '../support/plan-files.js';
 import { ADMIN_KEY, APPROVER_KEY, insertPartners, startApiTestContext, type ApiTestContext } from './support.js';
 
-const PROMOTION = `id: promo-wallbox
-name: Wallbox promotion
-assignTo: [agency]
-versions:
-  - id: promo-wallbox-v1
-    version: 1
-    effectiveFrom: 2026-11-01
-    effectiveTo: 2026-11-21
-    definition:
-      rules:
-        - id: wallbox
-          kind: fixed_per_order
-          label: Wallbox sold
-          categories: [emobility]
-          amount: "25.00"
-          payment:
-            - state: validated
-              share: "1"
-`;
+const PROMOTION = WALLBOX_PLAN_YAML;
 
 describe('plans API', () => {
   let context: ApiTestContext;
@@ -43,10 +26,10 @@ describe('plans API', () => {
   it('stores a valid plan file and assigns it', async () => {
     const response = await upload(ADMIN_KEY, { source: PROMOTION, fileName: 'promo.plan.yaml' });
 
-    const agencies = await context.prisma.partner.count({ where: { kind: 'agency' } });
+    const salesPartners = await context.prisma.partner.count({ where: { kind: { in: ['agency', 'sales_agent'] } } });
     expect(response.status).toBe(200);
-    expect(agencies).toBeGreaterThan(0);
-    expect(response.body).toEqual({ planId: 'promo-wallbox', versions: 1, assignmentsCreated: agencies });
+    expect(salesPartners).toBeGreaterThan(0);
+    expect(response.body).toEqual({ planId: 'promo-wallbox', versions: 1, assignmentsCreated: salesPartners });
     const version = await context.prisma.planVersion.findUniqueOrThrow({ where: { id: 'promo-wallbox-v1' } });
     expect(version.effectiveTo?.toISOString().slice(0, 10)).toBe('2026-11-21');
   });

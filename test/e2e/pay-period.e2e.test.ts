@@ -204,7 +204,8 @@ describe('pay period end to end', () => {
     const message = await simpleParser(await readFile(path.join(outbox, emlName!)));
     const pdf = await readFile(sample.document!.path);
 
-    expect(message.to && 'text' in message.to ? message.to.text : '').toContain(sample.partner.email);
+    const recipients = Array.isArray(message.to) ? message.to : [message.to];
+    expect(recipients.map((address) => address?.text ?? '').join(', ')).toContain(sample.partner.email);
     expect(message.attachments).toHaveLength(1);
     expect(message.attachments[0]?.contentType).toBe('application/pdf');
     expect(Buffer.compare(message.attachments[0]!.content, pdf)).toBe(0);

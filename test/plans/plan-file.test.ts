@@ -5,6 +5,7 @@ import { projectRoot } from '../../config/config.js';
 import { DEMO_PLANS } from '../../demo/plans.js';
 import { planFileJsonSchema } from '../../domain/plan/plan-file.js';
 import { parsePlanFile, PlanFileError, readPlanFile, type PlanFileIssue } from '../../integrations/plans/plan-file.js';
+import { WALLBOX_PLAN_YAML } from '../support/plan-files.js';
 
 const EXAMPLES = ['sales-partners', 'outbound', 'field-force'];
 
@@ -18,25 +19,7 @@ function issuesOf(text: string): PlanFileIssue[] {
   throw new Error('the plan file was accepted');
 }
 
-const VALID = `id: promo-wallbox
-name: Wallbox promotion
-assignTo: [agency, sales_agent]
-versions:
-  - id: promo-wallbox-v1
-    version: 1
-    effectiveFrom: 2026-11-01
-    effectiveTo: 2026-11-21
-    definition:
-      rules:
-        - id: wallbox
-          kind: fixed_per_order
-          label: Wallbox sold
-          categories: [emobility]
-          amount: "25.00"
-          payment:
-            - state: validated
-              share: "1"
-`;
+const VALID = WALLBOX_PLAN_YAML;
 
 describe('plan files', () => {
   it.each(EXAMPLES)('example %s equals the demo plan', async (name) => {

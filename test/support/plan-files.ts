@@ -1,0 +1,23 @@
+/**
+ * A one-version plan file for tests: a wallbox promotion for agencies and sales agents in November
+ * 2026. The amount is on line 15 and the payment share on line 18, which the tests of error positions use.
+ */
+export const WALLBOX_PLAN_YAML = `id: promo-wallbox
+name: Wallbox promotion
+assignTo: [agency, sales_agent]
+versions:
+  - id: promo-wallbox-v1
+    version: 1
+    effectiveFrom: 2026-11-01
+    effectiveTo: 2026-11-21
+    definition:
+      rules:
+        - id: wallbox
+          kind: fixed_per_order
+          label: Wallbox sold
+          categories: [emobility]
+          amount: "25.00"
+          payment:
+            - state: validated
+              share: "1"
+`;
