@@ -16,6 +16,7 @@ export type Decimal = DecimalJs;
 
 const AMOUNT_PATTERN = /^-?\d+(\.\d{1,2})?$/;
 const DECIMAL_PATTERN = /^-?\d+(\.\d+)?$/;
+const DECIMAL_NOTATION_PATTERN = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 
 export const ZERO: Decimal = new MoneyDecimal(0);
 
@@ -42,6 +43,27 @@ export function parseDecimal(value: unknown, field: string): Decimal {
   return new MoneyDecimal(value);
 }
 
+/**
+ * Parses a decimal in plain or exponent notation, such as "0.05", "-12.5" or "1.5e-7": the output of
+ * `String(number)` and of decimal.js `toString()`. Keeps every digit. Throws InvalidDecimalError,
+ * naming `field`, for other strings and for exponents beyond the range of decimal.js.
+ */
+export function parseDecimalNotation(value: string, field: string): Decimal {
+  if (!DECIMAL_NOTATION_PATTERN.test(value)) {
+    throw new InvalidDecimalError(field, value);
+  }
+  const decimal = new MoneyDecimal(value);
+  if (!decimal.isFinite()) {
+    throw new InvalidDecimalError(field, value);
+  }
+  return decimal;
+}
+
+/** Reports whether `value` is a decimal.js value, such as one created by this module. */
+export function isDecimal(value: unknown): value is Decimal {
+  return DecimalJs.isDecimal(value);
+}
+
 export function addAmounts(left: Decimal, right: Decimal): Decimal {
   return left.plus(right);
 }
@@ -54,6 +76,17 @@ export function multiplyByRate(amount: Decimal, rate: Decimal): Decimal {
 /** Rounds to cents with ROUND_HALF_UP (ties away from zero): 0.125 becomes 0.13 and -0.125 becomes -0.13. */
 export function roundToCents(value: Decimal): Decimal {
   return value.toDecimalPlaces(2, MoneyDecimal.ROUND_HALF_UP);
+}
+
+/**
+ * Rounds to `places` fraction digits with ROUND_HALF_UP (ties away from zero). A negative `places`
+ * rounds to tens, hundreds and so on: -2 rounds 1250 to 1300. `places` must be an integer.
+ */
+export function roundHalfUp(value: Decimal, places: number): Decimal {
+  if (places >= 0) {
+    return value.toDecimalPlaces(places, MoneyDecimal.ROUND_HALF_UP);
+  }
+  return value.toNearest(new MoneyDecimal(10).pow(-places), MoneyDecimal.ROUND_HALF_UP);
 }
 
 /** Returns the exact sum of the values, 0 for an empty list. */
