@@ -14,6 +14,7 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/data ./data
+COPY --from=build /app/examples ./examples
 # INCENTRA_DATA_DIR in docker-compose.yml: SAP records, documents and the outbox of local runs.
 RUN mkdir -p /var/lib/incentra && chown node:node /var/lib/incentra
 USER node

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { ApiKey } from '../config/config.js';
 import type { Logger } from '../config/logger.js';
+import type { TaxRuleSet } from '../domain/tax/types.js';
 import type { PrismaClient } from '../store/prisma.js';
 import { ApiKeyAuthenticator } from './auth.js';
 import {
@@ -24,10 +25,18 @@ import { openApiOperations } from './routes/openapi.js';
 import { orderEventOperations } from './routes/order-events.js';
 import { periodOperations } from './routes/periods.js';
 import { planOperations } from './routes/plans.js';
+import { simulationOperations, SIMULATIONS_PATH } from './routes/simulations.js';
 import { statementOperations } from './routes/statements.js';
 
 /** Default maximum size of a JSON request body, in the `bytes` package's notation. */
 export const DEFAULT_BODY_LIMIT = '5mb';
+
+/**
+ * Default maximum size of a `POST /api/v1/simulations` body, whose Salesforce records are larger
+ * than an ingestion batch: the records of the default demo data set, 22,000 orders over four
+ * months, are about 40 MB of compact JSON.
+ */
+export const DEFAULT_SIMULATION_BODY_LIMIT = '64mb';
 
 // Client-supplied request ids are echoed only when short and free of characters that could forge log lines.
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -42,8 +51,12 @@ export interface ApiDependencies {
   renderPdf: RenderStatementPdf;
   /** Called after each ingestion request that accepted events, as EventsAcceptedHandler describes. */
   onEventsAccepted?: EventsAcceptedHandler;
+  /** Tax rules of the what-if runs of `POST /api/v1/simulations`, from the tax-rate file. */
+  taxRules: TaxRuleSet;
   /** Maximum JSON body size, for example '5mb'. DEFAULT_BODY_LIMIT when unset. */
   bodyLimit?: string;
+  /** Maximum JSON body size of `POST /api/v1/simulations`. DEFAULT_SIMULATION_BODY_LIMIT when unset. */
+  simulationBodyLimit?: string;
 }
 
 /** Returns every operation of the API, in the order they are mounted and documented. */
@@ -53,6 +66,7 @@ export function listOperations(deps: ApiDependencies): ApiOperation[] {
     ...orderEventOperations(deps),
     ...periodOperations(deps),
     ...planOperations(deps),
+    ...simulationOperations(deps),
     ...statementOperations(deps),
   ];
   operations.push(...openApiOperations(() => operations));
@@ -65,11 +79,17 @@ export function listOperations(deps: ApiDependencies): ApiOperation[] {
  */
 export function createApp(deps: ApiDependencies): Express {
   const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const simulationBodyLimit = deps.simulationBodyLimit ?? DEFAULT_SIMULATION_BODY_LIMIT;
   const authenticator = new ApiKeyAuthenticator(deps.apiKeys);
 
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext(deps.logger));
+  // The body parser skips a body that an earlier parser has read, so the simulation route's
+  // larger limit applies to that route only.
+  // NOTE: bodies are parsed before the API key is checked, so requests without a key can send up
+  // to this limit too.
+  app.use(SIMULATIONS_PATH, express.json({ limit: simulationBodyLimit }));
   app.use(express.json({ limit: bodyLimit }));
 
   const router = express.Router();
@@ -79,7 +99,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use((request, _response, next) => {
     next(new NotFoundError(`no route for ${request.method} ${request.path}; GET /openapi.json lists the routes`));
   });
-  app.use(errorHandler(deps.logger, bodyLimit));
+  app.use(errorHandler(deps.logger, { bodyLimit, simulationBodyLimit }));
   return app;
 }
 
@@ -129,11 +149,11 @@ function requestContext(logger: Logger): RequestHandler {
  * Sends every error as `{ error: { code, message, details? } }`. Logs server errors with their
  * stack, and stores the code for the request log line.
  */
-function errorHandler(logger: Logger, bodyLimit: string): ErrorRequestHandler {
-  return (error: unknown, _request, response, _next) => {
+function errorHandler(logger: Logger, limits: BodyLimits): ErrorRequestHandler {
+  return (error: unknown, request, response, _next) => {
     const log = (response.locals.log as Logger | undefined) ?? logger;
     const requestId = (response.locals.requestId as string | undefined) ?? 'unknown';
-    const httpError = toHttpError(error, requestId, bodyLimit);
+    const httpError = toHttpError(error, requestId, bodyLimitOf(request.path, limits));
 
     if (httpError.status >= 500) log.error({ err: error }, 'request failed with an internal error');
     // The request log line reports the code, so client errors need no line of their own.
@@ -155,12 +175,29 @@ function errorHandler(logger: Logger, bodyLimit: string): ErrorRequestHandler {
   };
 }
 
+/** The JSON body limits of createApp, in the `bytes` package's notation. */
+interface BodyLimits {
+  bodyLimit: string;
+  simulationBodyLimit: string;
+}
+
+/**
+ * Returns the body limit that applies to a request path, the way createApp mounts the parsers, and
+ * what a client can do to stay below it.
+ */
+function bodyLimitOf(path: string, limits: BodyLimits): { limit: string; advice: string } {
+  if (path === SIMULATIONS_PATH || path.startsWith(`${SIMULATIONS_PATH}/`)) {
+    return { limit: limits.simulationBodyLimit, advice: 'send only the orders with a state change in the period' };
+  }
+  return { limit: limits.bodyLimit, advice: 'send fewer events per request' };
+}
+
 /**
  * Converts any error into an HttpError. Body parser errors carry a `type` and map to 400, 413 or
  * 415. Other errors that declare a client status (4xx with `expose`, from http-errors) keep it.
  * Everything else becomes a 500 whose message names only the request id.
  */
-function toHttpError(error: unknown, requestId: string, bodyLimit: string): HttpError {
+function toHttpError(error: unknown, requestId: string, bodyLimit: { limit: string; advice: string }): HttpError {
   if (error instanceof HttpError) return error;
 
   const candidate = (typeof error === 'object' && error !== null ? error : {}) as {
@@ -173,9 +210,7 @@ function toHttpError(error: unknown, requestId: string, bodyLimit: string): Http
     case 'entity.parse.failed':
       return new InvalidRequestError(`the body is not valid JSON: ${String(candidate.message)}`);
     case 'entity.too.large':
-      return new PayloadTooLargeError(
-        `the body is larger than the limit of ${bodyLimit}; send fewer events per request`,
-      );
+      return new PayloadTooLargeError(`the body is larger than the limit of ${bodyLimit.limit}; ${bodyLimit.advice}`);
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new UnsupportedMediaTypeError(`${String(candidate.message)}; send the body as UTF-8 JSON`);

@@ -60,12 +60,12 @@ export class NotFoundError extends HttpError {
   }
 }
 
-/** 409: the pay period or statement is not in a state that allows the operation. */
+/** 409: the pay period, statement or plans are not in a state that allows the operation. */
 export class ConflictError extends HttpError {
   override readonly name = 'ConflictError';
 
-  constructor(message: string, code = 'wrong_stage') {
-    super(409, code, message);
+  constructor(message: string, code = 'wrong_stage', details?: readonly ErrorDetail[]) {
+    super(409, code, message, details);
   }
 }
 
@@ -84,6 +84,18 @@ export class UnsupportedMediaTypeError extends HttpError {
 
   constructor(message: string) {
     super(415, 'unsupported_media_type', message);
+  }
+}
+
+/**
+ * 422: the request is well-formed, but its content cannot be processed, for example records that
+ * the Salesforce mapping rejects. `code` names the problem.
+ */
+export class UnprocessableContentError extends HttpError {
+  override readonly name = 'UnprocessableContentError';
+
+  constructor(code: string, message: string, details?: readonly ErrorDetail[]) {
+    super(422, code, message, details);
   }
 }
 

@@ -78,6 +78,32 @@ plan
     runPlanSchema();
   });
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function outputFormat(value: string): 'json' | 'table' {
+  if (value !== 'json' && value !== 'table') throw new InvalidArgumentError('must be json or table');
+  return value;
+}
+
+program
+  .command('simulate')
+  .description(
+    'What-if run: compute the statements of a pay period under draft plan files from an orders file ' +
+      '(Salesforce records), compare them with the active plans, and store nothing. Needs no server.',
+  )
+  .requiredOption('--plan <file>', 'draft plan file (YAML or JSON); repeat for several', collect, [])
+  .requiredOption('--orders <file>', 'Salesforce records: one JSON file, or a folder written by the demo')
+  .requiredOption('--period <YYYY-MM>', 'pay period to simulate', periodId)
+  .option('--active <file>', 'plan file in force to compare against; repeat for several', collect, [])
+  .option('--partner <id>', 'show only this partner, with its lines')
+  .option('--format <format>', 'json or table', outputFormat, 'table')
+  .action(async (options) => {
+    const { runSimulate } = await import('./simulate.js');
+    process.exitCode = await runSimulate(options);
+  });
+
 program
   .command('migrate')
   .description('Apply pending database migrations to DATABASE_URL (or the embedded PostgreSQL).')

@@ -1,25 +1,32 @@
+import type { AssignmentEntry } from '../domain/plan/plan-file.js';
 import { planFileJsonSchema } from '../domain/plan/plan-file.js';
-import { formatPlanFileIssue, PlanFileError, readPlanFile } from '../integrations/plans/plan-file.js';
+import { formatPlanFileIssue, readPlanFiles } from '../integrations/plans/plan-file.js';
+
+function describeEntry(entry: AssignmentEntry): string {
+  const partners =
+    entry.partners === undefined
+      ? `${(entry.kinds ?? []).join('/')}${entry.territories === undefined ? '' : ` in ${entry.territories.join('/')}`}`
+      : entry.partners.join('/');
+  return `${partners} from ${entry.effectiveFrom}`;
+}
 
 /**
- * Validates each plan file and prints `ok` with its versions, or every problem with its place.
- * Returns the exit code: 0 when all files are valid, 1 otherwise.
+ * Validates the plan files, each on its own and then together (no partner assigned by two plans
+ * on a day), and prints `ok` with each plan's versions and assignments, or every problem with its
+ * place. Returns the exit code: 0 when all files are valid, 1 otherwise.
  */
 export async function runPlanCheck(files: string[]): Promise<number> {
-  let failed = 0;
-  for (const file of files) {
-    try {
-      const plan = await readPlanFile(file);
-      const versions = plan.versions.map((version) => `v${version.version} from ${version.effectiveFrom}`).join(', ');
-      process.stdout.write(`ok ${file}: plan ${plan.id} (${versions}), assigned to ${plan.assignTo.join(', ')}\n`);
-    } catch (error) {
-      if (!(error instanceof PlanFileError)) throw error;
-      failed += 1;
-      for (const issue of error.issues) process.stdout.write(`${formatPlanFileIssue(issue)}\n`);
-    }
+  const { plans, issues } = await readPlanFiles(files);
+  const failedFiles = new Set(issues.map((issue) => issue.file));
+  for (const { file, plan } of plans) {
+    if (failedFiles.has(file)) continue;
+    const versions = plan.versions.map((version) => `v${version.version} from ${version.effectiveFrom}`).join(', ');
+    const assignments = plan.assignments.map(describeEntry).join('; ');
+    process.stdout.write(`ok ${file}: plan ${plan.id} (${versions}), assigned to ${assignments}\n`);
   }
-  if (failed > 0) process.stdout.write(`${failed} of ${files.length} plan files are invalid\n`);
-  return failed > 0 ? 1 : 0;
+  for (const issue of issues) process.stdout.write(`${formatPlanFileIssue(issue)}\n`);
+  if (failedFiles.size > 0) process.stdout.write(`${failedFiles.size} of ${files.length} plan files are invalid\n`);
+  return failedFiles.size > 0 ? 1 : 0;
 }
 
 /** Prints the JSON Schema of plan files. */

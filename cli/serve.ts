@@ -73,6 +73,7 @@ export async function startIncentra(
         payPeriods,
         apiKeys: config.apiKeys,
         logger,
+        taxRules: dependencies.taxRules,
         renderPdf: async (statementId: string) =>
           renderStatementPdf(
             await loadStatementForInvoice(services.prisma, statementId, (partner) =>

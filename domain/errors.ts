@@ -72,6 +72,8 @@ export interface ValidationIssue {
   /** Path in the validated document, for example `rules[2].tiers[1].from`; empty for the document itself. */
   path: string;
   message: string;
+  /** Character offset of the problem inside the value at `path`, for a formula error. */
+  offset?: number;
 }
 
 function formatIssues(issues: readonly ValidationIssue[]): string {

@@ -115,14 +115,18 @@ export interface PreviousPayment {
   planVersionId?: string;
 }
 
-export type CommissionLineKind = 'commission' | 'reversal';
+/**
+ * `commission` and `reversal` lines belong to an order. `adjustment` lines belong to the period:
+ * bonuses, accelerators, caps and floors, agency overrides and withheld commission of a failed gate.
+ */
+export type CommissionLineKind = 'commission' | 'reversal' | 'adjustment';
 
 /** Inputs and arithmetic of one commission line, stored with the line so that it can be recomputed. */
 export interface CommissionLineExplanation {
-  /** State that made the amount due; `cancelled` for a reversal. */
-  state: OrderState;
-  stateAt: IsoDateTime;
-  category: ProductCategory;
+  /** State that made the amount due; `cancelled` for a reversal. Absent on adjustment lines. */
+  state?: OrderState;
+  stateAt?: IsoDateTime;
+  category?: ProductCategory;
   /**
    * Euro amount the formula starts from: the order value for rates, the fixed amount, the amount per
    * unit, or for a reversal the total paid that it reverses.
@@ -137,22 +141,25 @@ export interface CommissionLineExplanation {
   metricValue?: number;
   /** Arithmetic with the values filled in, for example "80.00 × 0.60 = 48.00". */
   formula: string;
+  /** Metrics the line depends on, by name, with their values, for example { activations: "41" }. */
+  metrics?: Record<string, string>;
   inputs: Record<string, string>;
 }
 
 /**
  * One line of a statement. `ruleKind` is `unknown` only on a reversal of a rule that none of the
- * partner's current plan versions contains.
+ * partner's current plan versions contains, and `limit` on a line of the plan's period cap or floor.
+ * Adjustment lines have no order.
  */
 export interface CommissionLine {
   lineNumber: number;
   kind: CommissionLineKind;
-  orderId: string;
-  orderNumber: string;
+  orderId?: string;
+  orderNumber?: string;
   planId: string;
   planVersionId: string;
   ruleId: string;
-  ruleKind: RuleKind | 'unknown';
+  ruleKind: RuleKind | 'unknown' | 'limit';
   amount: AmountString;
   /** Sentence for the partner, for example "Electricity contract 8001234 activated on 2026-11-12: …". */
   description: string;
@@ -198,7 +205,12 @@ export interface StatementDraft {
 }
 
 export type CalculationWarningCode =
-  'partner_without_plan' | 'unknown_partner' | 'order_not_covered' | 'state_already_paid' | 'reversal_rule_not_in_plan';
+  | 'partner_without_plan'
+  | 'unknown_partner'
+  | 'order_not_covered'
+  | 'state_already_paid'
+  | 'reversal_rule_not_in_plan'
+  | 'formula_failed';
 
 /** A problem the calculation worked around; the period can still be calculated. */
 export interface CalculationWarning {

@@ -64,7 +64,8 @@ function describeIssue(issue: z.core.$ZodIssue): ValidationIssue[] {
     const expected = EXPECTED_NOUNS[issue.expected] ?? issue.expected;
     return [{ path, message: `must be ${expected}, not ${describeValue(issue.input)}` }];
   }
-  return [{ path, message: issue.message }];
+  const offset = issue.code === 'custom' ? (issue.params as { offset?: unknown } | undefined)?.offset : undefined;
+  return [{ path, message: issue.message, ...(typeof offset === 'number' ? { offset } : {}) }];
 }
 
 /**

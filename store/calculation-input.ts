@@ -7,7 +7,8 @@ import type {
   ProductCategory,
   TaxProfile,
 } from '../domain/model.js';
-import { parsePlanDefinition } from '../domain/plan/definition.js';
+import { toPeriodAssignment } from '../domain/engine/period-assignments.js';
+import { MILLISECONDS_PER_DAY } from '../domain/time.js';
 import type { TaxRuleSet } from '../domain/tax/types.js';
 import type { PrismaClient } from './prisma.js';
 
@@ -45,13 +46,21 @@ export async function loadCalculationInput(
     loadOrders(prisma, ids),
     loadSettledLines(prisma, ids, period.periodId),
   ]);
-  const partnerIds = [...new Set(orders.map((order) => order.partnerId))].sort();
+  const orderPartnerIds = [...new Set(orders.map((order) => order.partnerId))].sort();
+  const orderPartners = await loadPartners(prisma, orderPartnerIds);
+  // Agencies are calculated with their agents, for roll-up metrics and overrides, even when they
+  // have no orders of their own in the period.
+  const agencyIds = [...new Set(orderPartners.flatMap((partner) => partner.parentId ?? []))].filter(
+    (id) => !orderPartnerIds.includes(id),
+  );
+  const partnerIds = [...orderPartnerIds, ...agencyIds].sort();
 
-  const [partners, assignments, yearToDateCommissions] = await Promise.all([
-    loadPartners(prisma, partnerIds),
-    loadAssignments(prisma, partnerIds, startsAt),
+  const [agencies, assignments, yearToDateCommissions] = await Promise.all([
+    loadPartners(prisma, agencyIds),
+    loadAssignments(prisma, partnerIds, startsAt, endsAt),
     loadYearToDate(prisma, partnerIds, period.periodId),
   ]);
+  const partners = [...orderPartners, ...agencies].sort((left, right) => compareText(left.id, right.id));
 
   return {
     period: { id: period.periodId, startsAt: period.startsAt, endsAt: period.endsAt },
@@ -145,31 +154,39 @@ export function toPartner(row: {
   };
 }
 
-async function loadAssignments(prisma: PrismaClient, partnerIds: string[], day: Date): Promise<PlanAssignmentInput[]> {
+async function loadAssignments(
+  prisma: PrismaClient,
+  partnerIds: string[],
+  startsAt: Date,
+  endsAt: Date,
+): Promise<PlanAssignmentInput[]> {
+  const lastDay = new Date(endsAt.getTime() - MILLISECONDS_PER_DAY);
   const rows = await prisma.planAssignment.findMany({
     where: {
       partnerId: { in: partnerIds },
-      effectiveFrom: { lte: day },
-      OR: [{ effectiveTo: null }, { effectiveTo: { gte: day } }],
+      effectiveFrom: { lte: lastDay },
+      OR: [{ effectiveTo: null }, { effectiveTo: { gte: startsAt } }],
     },
     include: { planVersion: { include: { plan: true } } },
-    orderBy: [{ partnerId: 'asc' }, { planVersionId: 'asc' }],
+    orderBy: [{ partnerId: 'asc' }, { planVersionId: 'asc' }, { effectiveFrom: 'asc' }],
   });
 
-  const definitions = new Map<string, ReturnType<typeof parsePlanDefinition>>();
-  return rows.map((row) => {
-    let definition = definitions.get(row.planVersionId);
-    if (!definition) {
-      definition = parsePlanDefinition(row.planVersion.definition);
-      definitions.set(row.planVersionId, definition);
-    }
-    return {
-      partnerId: row.partnerId,
-      planId: row.planVersion.planId,
-      planVersionId: row.planVersionId,
-      planName: row.planVersion.plan.name,
-      definition,
-    };
+  const period = { id: '', startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() };
+  return rows.flatMap((row) => {
+    const assignment = toPeriodAssignment(
+      {
+        partnerId: row.partnerId,
+        planId: row.planVersion.planId,
+        planVersionId: row.planVersionId,
+        planName: row.planVersion.plan.name,
+        definition: row.planVersion.definition,
+        parameters: row.parameters as Record<string, string>,
+        effectiveFrom: row.effectiveFrom.toISOString().slice(0, 10),
+        effectiveTo: row.effectiveTo?.toISOString().slice(0, 10) ?? null,
+      },
+      period,
+    );
+    return assignment === undefined ? [] : [assignment];
   });
 }
 

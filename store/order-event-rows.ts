@@ -9,37 +9,10 @@
  * the "Z" in that cast, which matches how Prisma stores DateTime columns (UTC, without zone).
  */
 import type { OrderState } from '../domain/model.js';
+import type { TrackedOrder } from '../domain/orders/event-acceptance.js';
 import type { Prisma } from './prisma.js';
 
 type TransactionClient = Prisma.TransactionClient;
-
-/** Columns of a new order, or of an order update from the newest event's `order` block. */
-export interface OrderColumns {
-  partnerId: string;
-  productId: string;
-  category: string;
-  territory: string;
-  value: string;
-  quantity: string;
-  attributes: Record<string, string | number | boolean | null>;
-}
-
-/** An order during the ingestion of one chunk: loaded and locked, or created by an earlier event of the chunk. */
-export interface TrackedOrder {
-  id: string;
-  orderNumber: string;
-  /** Partner the order belongs to. An event cannot change it. */
-  partnerId: string;
-  state: OrderState;
-  stateAt: Date;
-  signedAt: Date | null;
-  /** Created by an event of this chunk, so it is inserted rather than updated. */
-  isNew: boolean;
-  /** State, state time or signed time changed. */
-  stateChanged: boolean;
-  /** Columns to insert the order with, or to update it with. */
-  fields?: OrderColumns;
-}
 
 /** One order_event row to insert. */
 export interface OrderEventRow {

@@ -3,34 +3,27 @@
  * API. Every event is stored once per `sourceEventId`: as accepted (the order is created or
  * changed) or as rejected with the reason. Nothing is dropped silently.
  *
- * An event is rejected when
- *  - its order is unknown and the event has no `order` block,
- *  - its `order` block names an unknown partner or product, or an order number of another order,
- *  - its `order` block names another partner than the stored order,
- *  - the order ended (cancelled or rejected) before the event happened,
- *  - its state is of the other order kind: supply states (signed, validated, supply_active,
- *    first_bill_paid, rejected) and installation states (assigned, installed, commissioned,
- *    accepted) do not mix on one order, and cancelled belongs to both.
- * Every other event is accepted, in any order. Skipped states (supply_active without validated)
- * are accepted too, because a CRM may report only the latest of several quick changes.
- *
- * The order's `state` is the state of its newest accepted event, with one exception: an accepted
- * cancelled or rejected event ends the order at its own time, even when newer events were
- * accepted before it arrived. From then on the order accepts only events that happened no later
- * than that end, and these leave the state as it is.
- *
- * A `sourceEventId` that is stored already is handled by comparing the event with the stored one
- * (order id, state, occurredAt instant, and the `order` blocks when both have one):
- *  - different content: rejected, and the stored row stays unchanged,
- *  - stored as accepted: reported as duplicate,
- *  - stored as rejected: evaluated again, and the stored row takes the new outcome, so that a
- *    sender can fix the cause (load the partner, add the order fields) and send the event again.
+ * domain/orders/event-acceptance.ts contains the rules that decide whether an event is accepted, how
+ * it changes its order, and how an event with a stored `sourceEventId` is handled. This file loads
+ * and locks the orders an event names, applies those rules, and stores the outcome.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
 import type { ValidationIssue } from '../domain/errors.js';
-import { ORDER_STATES, type OrderState } from '../domain/model.js';
+import {
+  applyEvent,
+  decideRepeatedEvent,
+  type EarlierEvent,
+  type ReferenceData,
+} from '../domain/orders/event-acceptance.js';
+import {
+  orderEventInputSchema,
+  orderFieldsSchema,
+  parseOrderEvents,
+  type OrderEventInput,
+  type OrderFieldsInput,
+} from '../domain/orders/order-event-schema.js';
 import { validateWithSchema } from '../domain/validation.js';
 import {
   insertOrderEvents,
@@ -38,14 +31,21 @@ import {
   lockOrders,
   updateOrderEvents,
   writeOrders,
-  type OrderColumns,
   type OrderEventRow,
-  type TrackedOrder,
 } from './order-event-rows.js';
 import { Prisma, type PrismaClient } from './prisma.js';
 
-export const ORDER_EVENT_SOURCES = ['salesforce', 'billing', 'file', 'api'] as const;
-export type OrderEventSource = (typeof ORDER_EVENT_SOURCES)[number];
+// The event schema lives in the domain so that code without a database can validate events.
+// These re-exports keep the store's API for its callers.
+export {
+  InvalidOrderEventError,
+  ORDER_EVENT_SOURCES,
+  orderEventInputSchema,
+  orderFieldsSchema,
+  type OrderEventInput,
+  type OrderEventSource,
+  type OrderFieldsInput,
+} from '../domain/orders/order-event-schema.js';
 
 /** Maximum number of events in one request to `validateOrderEventBatch`. */
 export const MAX_EVENTS_PER_BATCH = 1_000;
@@ -59,89 +59,12 @@ const EVENTS_PER_TRANSACTION = 1_000;
 /** Attempts of one transaction when a concurrent writer stored the same event or order first. */
 const MAX_TRANSACTION_ATTEMPTS = 3;
 
-const SUPPLY_STATES: readonly OrderState[] = ['signed', 'validated', 'supply_active', 'first_bill_paid', 'rejected'];
-const INSTALLATION_STATES: readonly OrderState[] = ['assigned', 'installed', 'commissioned', 'accepted'];
-const TERMINAL_STATES: readonly OrderState[] = ['cancelled', 'rejected'];
-/** States that start an order. The earliest of them sets `order.signedAt`. */
-const START_STATES: readonly OrderState[] = ['signed', 'assigned'];
-
-/** Returns the schema of a string of `min` to `max` characters without NUL, which PostgreSQL cannot store in text or jsonb. */
-function textSchema(min: number, max: number) {
-  return z
-    .string()
-    .min(min, { error: min === 1 ? 'must not be empty' : `must be at least ${min} characters long` })
-    .max(max, { error: `must be at most ${max} characters long` })
-    .refine((text) => !text.includes('\u0000'), { error: 'must not contain NUL characters' });
-}
-
-function enumMessage(noun: string, values: readonly string[]) {
-  return (issue: { input?: unknown }): string =>
-    issue.input === undefined
-      ? 'is missing'
-      : `unknown ${noun} ${JSON.stringify(issue.input)}; use one of ${values.join(', ')}`;
-}
-
-// Decimal(18, 2) and Decimal(18, 3) columns: at most 16 and 15 integer digits.
-const valueSchema = z.string().regex(/^\d{1,16}(\.\d{1,2})?$/, {
-  error: 'must be a non-negative decimal string in euros with at most two fraction digits, such as "1234.50"',
-});
-const quantitySchema = z.string().regex(/^\d{1,15}(\.\d{1,3})?$/, {
-  error: 'must be a non-negative decimal string with at most three fraction digits, such as "3500" or "6.4"',
-});
-
-const attributeValueSchema = z.union([textSchema(0, 10_000), z.number(), z.boolean(), z.null()], {
-  error: 'must be a string, a number, true, false or null',
-});
-
-/** Schema of the order fields that an order's first event carries to create the order. */
-export const orderFieldsSchema = z.strictObject({
-  orderNumber: textSchema(1, 64),
-  /** Partner id (partner number such as P00001). */
-  partnerId: textSchema(1, 64),
-  /** Product id (the Salesforce Product2 Id). */
-  productId: textSchema(1, 64),
-  value: valueSchema,
-  quantity: quantitySchema,
-  /** Defaults to the partner's territory. */
-  territory: textSchema(1, 64).optional(),
-  /** Custom CRM fields by API name, for example `Campaign_Code__c`. */
-  attributes: z.record(textSchema(1, 100), attributeValueSchema).optional(),
-});
-
-/** Schema of one order event as the sources send it. */
-export const orderEventInputSchema = z.strictObject({
-  /** Id of the event in its source system. An event is stored once per id. */
-  sourceEventId: textSchema(1, 200),
-  source: z.enum(ORDER_EVENT_SOURCES, { error: enumMessage('source', ORDER_EVENT_SOURCES) }),
-  orderId: textSchema(1, 64),
-  state: z.enum(ORDER_STATES, { error: enumMessage('order state', ORDER_STATES) }),
-  occurredAt: z.iso.datetime({
-    offset: true,
-    error: 'must be an ISO 8601 date-time with offset, for example 2026-11-12T09:30:00Z',
-  }),
-  order: orderFieldsSchema.optional(),
-});
-
-export type OrderFieldsInput = z.infer<typeof orderFieldsSchema>;
-export type OrderEventInput = z.infer<typeof orderEventInputSchema>;
-
 const batchSchema = z.strictObject({
   events: z
     .array(orderEventInputSchema)
     .min(1, { error: 'must contain at least one event' })
     .max(MAX_EVENTS_PER_BATCH, { error: `must contain at most ${MAX_EVENTS_PER_BATCH} events; split the batch` }),
 });
-
-const eventListSchema = z.strictObject({ events: z.array(orderEventInputSchema) });
-
-/** Raised by `ingestOrderEvents`, before anything is stored, when an event does not match `orderEventInputSchema`. */
-export class InvalidOrderEventError extends Error {
-  override readonly name = 'InvalidOrderEventError';
-
-  constructor(readonly issues: readonly ValidationIssue[]) {
-    super(`invalid order events: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`);
-  }
-}
 
 /**
  * Validates a request body `{ events: [...] }` of 1 to 1,000 events. Returns the parsed events, or
@@ -212,14 +135,11 @@ export interface IngestResult {
  * `orderEventInputSchema`.
  */
 export async function ingestOrderEvents(prisma: PrismaClient, events: OrderEventInput[]): Promise<IngestResult[]> {
-  const parsed = validateWithSchema(eventListSchema, { events });
-  if (!parsed.success) {
-    throw new InvalidOrderEventError(parsed.issues);
-  }
+  const parsed = parseOrderEvents(events);
 
   const results: IngestResult[] = [];
-  for (let start = 0; start < parsed.data.events.length; start += EVENTS_PER_TRANSACTION) {
-    const chunk = parsed.data.events.slice(start, start + EVENTS_PER_TRANSACTION);
+  for (let start = 0; start < parsed.length; start += EVENTS_PER_TRANSACTION) {
+    const chunk = parsed.slice(start, start + EVENTS_PER_TRANSACTION);
     results.push(...(await ingestChunkWithRetry(prisma, chunk)));
   }
   return results;
@@ -252,25 +172,14 @@ function isConcurrentWriteConflict(error: unknown): boolean {
 
 type TransactionClient = Prisma.TransactionClient;
 
-interface ReferenceData {
-  partners: Map<string, { id: string; territory: string }>;
-  products: Map<string, { id: string; category: string }>;
-}
-
 /**
- * The columns of a stored event, or of one stored earlier in the same chunk, that decide how a
- * repeat of its sourceEventId is handled.
+ * A stored event, or one stored earlier in the same chunk, with the columns that a repeat of its
+ * sourceEventId is compared with and reported with.
  */
-interface StoredEventInfo {
+interface StoredEventInfo extends EarlierEvent {
   id: string;
-  status: 'accepted' | 'rejected';
   periodId: string;
   reason: string | null;
-  orderId: string;
-  state: string;
-  occurredAt: Date;
-  /** The `order` block of the stored payload, or undefined when it has none. */
-  order: OrderFieldsInput | undefined;
 }
 
 async function ingestChunk(tx: TransactionClient, events: OrderEventInput[]): Promise<IngestResult[]> {
@@ -292,12 +201,12 @@ async function ingestChunk(tx: TransactionClient, events: OrderEventInput[]): Pr
   for (const event of events) {
     const earlier = stored.get(event.sourceEventId);
     if (earlier) {
-      const differences = describeDifferences(earlier, event);
-      if (differences.length > 0) {
-        results.push(reusedIdResult(event, earlier, differences));
+      const repeat = decideRepeatedEvent(earlier, event);
+      if (repeat.kind === 'conflict') {
+        results.push(reusedIdResult(event, earlier, repeat.reason));
         continue;
       }
-      if (earlier.status === 'accepted') {
+      if (repeat.kind === 'duplicate') {
         results.push(duplicateResult(event, earlier));
         continue;
       }
@@ -348,15 +257,13 @@ async function ingestChunk(tx: TransactionClient, events: OrderEventInput[]): Pr
   return results;
 }
 
-function reusedIdResult(event: OrderEventInput, earlier: StoredEventInfo, differences: string[]): IngestResult {
+function reusedIdResult(event: OrderEventInput, earlier: StoredEventInfo, reason: string): IngestResult {
   return {
     sourceEventId: event.sourceEventId,
     status: 'rejected',
     eventId: earlier.id,
     periodId: earlier.periodId,
-    reason:
-      `source event id ${event.sourceEventId} was already used for a different event (${differences.join('; ')}); ` +
-      'send a new event with a new source event id',
+    reason,
   };
 }
 
@@ -367,119 +274,6 @@ function duplicateResult(event: OrderEventInput, earlier: StoredEventInfo): Inge
     eventId: earlier.id,
     periodId: earlier.periodId,
     storedStatus: earlier.status,
-  };
-}
-
-/**
- * Applies one event to the in-memory orders. Returns the rejection reason, or undefined when the
- * event is accepted. Of two events at the same instant, the one later in the input is the newest.
- */
-function applyEvent(
-  event: OrderEventInput,
-  occurredAt: Date,
-  orders: Map<string, TrackedOrder>,
-  orderIdByNumber: Map<string, string>,
-  references: ReferenceData,
-): string | undefined {
-  let fields: OrderColumns | undefined;
-  if (event.order) {
-    const resolved = resolveOrderFields(event.order, references);
-    if (typeof resolved === 'string') return resolved;
-    fields = resolved;
-  }
-
-  const order = orders.get(event.orderId);
-  if (!order) {
-    if (!event.order || !fields) {
-      return `order ${event.orderId} is unknown and the event has no order fields; send them with the order's first event`;
-    }
-    const owner = orderIdByNumber.get(event.order.orderNumber);
-    if (owner !== undefined) {
-      return `order number ${event.order.orderNumber} already belongs to order ${owner}`;
-    }
-    orders.set(event.orderId, {
-      id: event.orderId,
-      orderNumber: event.order.orderNumber,
-      partnerId: fields.partnerId,
-      state: event.state,
-      stateAt: occurredAt,
-      signedAt: START_STATES.includes(event.state) ? occurredAt : null,
-      isNew: true,
-      stateChanged: true,
-      fields,
-    });
-    orderIdByNumber.set(event.order.orderNumber, event.orderId);
-    return undefined;
-  }
-
-  const conflict = stateConflict(order, event.state, occurredAt);
-  if (conflict !== undefined) return conflict;
-  if (fields && fields.partnerId !== order.partnerId) {
-    // Earlier payments stay tied to the order, so moving it would charge the new partner for the
-    // old partner's commission.
-    return (
-      `order ${order.id} belongs to partner ${order.partnerId}, but the event names partner ${fields.partnerId}; ` +
-      `an order cannot move to another partner, so cancel order ${order.id} and create a new order for ` +
-      `partner ${fields.partnerId}`
-    );
-  }
-
-  const hasEnded = TERMINAL_STATES.includes(order.state);
-  const isNewest = !hasEnded && occurredAt.getTime() >= order.stateAt.getTime();
-  // A cancellation or rejection ends the order at its own time, even when it is older than the
-  // order's state. An earlier end replaces a later one, because stateConflict rejected later ends.
-  // NOTE: events that happened after the end but were accepted before the end arrived stay accepted.
-  const endsOrder =
-    TERMINAL_STATES.includes(event.state) && (!hasEnded || occurredAt.getTime() < order.stateAt.getTime());
-  if (isNewest || endsOrder) {
-    order.state = event.state;
-    order.stateAt = occurredAt;
-    order.stateChanged = true;
-  }
-  if (isNewest && fields) order.fields = fields;
-  if (START_STATES.includes(event.state) && (order.signedAt === null || occurredAt < order.signedAt)) {
-    order.signedAt = occurredAt;
-    order.stateChanged = true;
-  }
-  return undefined;
-}
-
-/** Returns why `state` at `occurredAt` cannot be applied to the order, or undefined when it can. */
-function stateConflict(order: TrackedOrder, state: OrderState, occurredAt: Date): string | undefined {
-  if (TERMINAL_STATES.includes(order.state) && occurredAt > order.stateAt) {
-    return (
-      `order ${order.id} is ${order.state} since ${order.stateAt.toISOString()}; ` +
-      `it accepts no later state change (received ${state} at ${occurredAt.toISOString()})`
-    );
-  }
-  const orderKind = stateKind(order.state);
-  const eventKind = stateKind(state);
-  if (orderKind !== undefined && eventKind !== undefined && orderKind !== eventKind) {
-    return `state ${state} belongs to ${eventKind} orders, but order ${order.id} is a ${orderKind} order (state ${order.state})`;
-  }
-  return undefined;
-}
-
-function stateKind(state: OrderState): 'supply' | 'installation' | undefined {
-  if (SUPPLY_STATES.includes(state)) return 'supply';
-  if (INSTALLATION_STATES.includes(state)) return 'installation';
-  return undefined;
-}
-
-function resolveOrderFields(fields: OrderFieldsInput, references: ReferenceData): OrderColumns | string {
-  const partner = references.partners.get(fields.partnerId);
-  if (!partner) return `unknown partner ${fields.partnerId}; load the partner before its orders`;
-  const product = references.products.get(fields.productId);
-  if (!product) return `unknown product ${fields.productId}; load the product catalogue before the orders`;
-
-  return {
-    partnerId: partner.id,
-    productId: product.id,
-    category: product.category,
-    territory: fields.territory ?? partner.territory,
-    value: fields.value,
-    quantity: fields.quantity,
-    attributes: fields.attributes ?? {},
   };
 }
 
@@ -536,70 +330,6 @@ function storedOrderFields(payload: unknown): OrderFieldsInput | undefined {
   if (payload === null || typeof payload !== 'object' || !('order' in payload)) return undefined;
   const parsed = orderFieldsSchema.safeParse(payload.order);
   return parsed.success ? parsed.data : undefined;
-}
-
-/**
- * Lists how `event` differs from the stored event with its sourceEventId, such as
- * `state: stored signed, received validated`. Compares the order id, the state, the instant of
- * occurredAt, and the `order` blocks when both have one. Decimal strings compare by value
- * ("990.5" equals "990.50"), and missing attributes equal an empty record.
- */
-function describeDifferences(stored: StoredEventInfo, event: OrderEventInput): string[] {
-  const differences: string[] = [];
-  const occurredAt = new Date(event.occurredAt);
-  if (stored.orderId !== event.orderId) {
-    differences.push(`orderId: stored ${stored.orderId}, received ${event.orderId}`);
-  }
-  if (stored.state !== event.state) {
-    differences.push(`state: stored ${stored.state}, received ${event.state}`);
-  }
-  if (stored.occurredAt.getTime() !== occurredAt.getTime()) {
-    differences.push(`occurredAt: stored ${stored.occurredAt.toISOString()}, received ${occurredAt.toISOString()}`);
-  }
-  if (stored.order && event.order) {
-    differences.push(...describeOrderFieldDifferences(stored.order, event.order));
-  }
-  return differences;
-}
-
-function describeOrderFieldDifferences(stored: OrderFieldsInput, received: OrderFieldsInput): string[] {
-  const differences: string[] = [];
-  const scalarFields = [
-    ['orderNumber', stored.orderNumber, received.orderNumber],
-    ['partnerId', stored.partnerId, received.partnerId],
-    ['productId', stored.productId, received.productId],
-    ['value', normalizeDecimal(stored.value), normalizeDecimal(received.value)],
-    ['quantity', normalizeDecimal(stored.quantity), normalizeDecimal(received.quantity)],
-    ['territory', stored.territory ?? 'not set', received.territory ?? 'not set'],
-  ] as const;
-  for (const [name, storedValue, receivedValue] of scalarFields) {
-    if (storedValue !== receivedValue) {
-      differences.push(`order.${name}: stored ${storedValue}, received ${receivedValue}`);
-    }
-  }
-
-  // Attribute values may be long texts, so only the names of the differing attributes are listed.
-  const storedAttributes = stored.attributes ?? {};
-  const receivedAttributes = received.attributes ?? {};
-  const names = [...new Set([...Object.keys(storedAttributes), ...Object.keys(receivedAttributes)])].sort();
-  const changedNames = names.filter(
-    (name) =>
-      !Object.hasOwn(storedAttributes, name) ||
-      !Object.hasOwn(receivedAttributes, name) ||
-      storedAttributes[name] !== receivedAttributes[name],
-  );
-  if (changedNames.length > 0) {
-    differences.push(`order.attributes differ in ${changedNames.join(', ')}`);
-  }
-  return differences;
-}
-
-/** Removes leading zeros and trailing fraction zeros from a non-negative decimal string: "0990.50" becomes "990.5". */
-function normalizeDecimal(text: string): string {
-  const [whole = '', fraction = ''] = text.split('.');
-  const trimmedWhole = whole.replace(/^0+(?=\d)/, '');
-  const trimmedFraction = fraction.replace(/0+$/, '');
-  return trimmedFraction === '' ? trimmedWhole : `${trimmedWhole}.${trimmedFraction}`;
 }
 
 async function loadReferenceData(tx: TransactionClient, events: OrderEventInput[]): Promise<ReferenceData> {

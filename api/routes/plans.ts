@@ -6,20 +6,37 @@
 import { z } from 'zod';
 import { parsePlanFile, PlanFileError } from '../../integrations/plans/plan-file.js';
 import type { PrismaClient } from '../../store/prisma.js';
-import { OverlappingPlanVersionsError, PlanVersionInUseError, upsertPlans } from '../../store/reference-data.js';
-import { ConflictError, InvalidRequestError } from '../errors.js';
+import {
+  DoubleAssignmentError,
+  OverlappingPlanVersionsError,
+  PlanVersionInUseError,
+  upsertPlans,
+} from '../../store/plans.js';
+import { ConflictError, InvalidRequestError, type ErrorDetail } from '../errors.js';
 import { defineOperation, type ApiOperation } from '../operation.js';
 
-const uploadBody = z
-  .strictObject({
-    source: z
-      .string({ error: 'is required: the text of the plan file, YAML or JSON' })
-      .min(1, 'must not be empty')
-      .max(1_000_000, 'must be at most 1,000,000 characters')
-      .describe('The plan file as written, YAML or JSON, so that errors can name its lines.'),
-    fileName: z.string().trim().min(1).max(200).optional().describe('Name used in error messages; default "plan".'),
-  })
-  .meta({ id: 'PlanUpload' });
+/** A plan file's text with an optional name for its error messages, as the plan and simulation routes accept it. */
+export const planSourceSchema = z.strictObject({
+  source: z
+    .string({ error: 'is required: the text of the plan file, YAML or JSON' })
+    .min(1, 'must not be empty')
+    .max(1_000_000, 'must be at most 1,000,000 characters')
+    .describe('The plan file as written, YAML or JSON, so that errors can name its lines.'),
+  fileName: z.string().trim().min(1).max(200).optional().describe('Name used in error messages; default "plan".'),
+});
+
+const uploadBody = planSourceSchema.meta({ id: 'PlanUpload' });
+
+/**
+ * Converts the issues of a PlanFileError into error details whose path is `line:column` and the
+ * path inside the plan, with `file:` in front when `withFile` is set, for requests with several files.
+ */
+export function planFileIssueDetails(error: PlanFileError, withFile = false): ErrorDetail[] {
+  return error.issues.map((issue) => {
+    const place = withFile ? `${issue.file}:${issue.line}:${issue.column}` : `${issue.line}:${issue.column}`;
+    return { path: issue.path === '' ? place : `${place} ${issue.path}`, message: issue.message };
+  });
+}
 
 const planVersionSummary = z.object({
   id: z.string(),
@@ -41,7 +58,10 @@ const uploadResponse = z
   .object({
     planId: z.string(),
     versions: z.number().int().describe('Versions in the file.'),
-    assignmentsCreated: z.number().int().describe('New assignments of the versions to partners of the listed kinds.'),
+    assignments: z
+      .number()
+      .int()
+      .describe('Assignment rows of all stored plans after the upload: one per partner, plan version and date range.'),
   })
   .meta({ id: 'PlanUploaded' });
 
@@ -64,14 +84,14 @@ export function planOperations(deps: PlanRouteDependencies): ApiOperation[] {
       description:
         'Validates the file and stores the plan, its versions and their assignments in one transaction. ' +
         'An invalid file gets 400 with every problem, its line and column; nothing is stored then, and the ' +
-        'versions in force stay unchanged. Versions whose dates overlap, or a change to a version that a ' +
-        'calculation has used, get 409.',
+        'versions in force stay unchanged. Versions whose dates overlap, a change to a version that a ' +
+        'calculation has used, or an assignment that gives a partner a second plan on a day get 409.',
       access: ['admin'],
       body: uploadBody,
       responses: {
         200: { description: 'The plan is stored.', schema: uploadResponse },
         400: { description: 'The file is invalid; `details` lists each problem with `line:column` in its path.' },
-        409: { description: 'Overlapping versions, or a change to a version already used.' },
+        409: { description: 'Overlapping versions, a change to a version already used, or a double assignment.' },
       },
       async handle({ body, log }) {
         const fileName = body.fileName ?? 'plan';
@@ -82,10 +102,7 @@ export function planOperations(deps: PlanRouteDependencies): ApiOperation[] {
           if (!(error instanceof PlanFileError)) throw error;
           throw new InvalidRequestError(
             `plan file ${fileName} is invalid (${error.issues.length} problems); nothing was stored`,
-            error.issues.map((issue) => ({
-              path: `${issue.line}:${issue.column}${issue.path === '' ? '' : ` ${issue.path}`}`,
-              message: issue.message,
-            })),
+            planFileIssueDetails(error),
           );
         }
 
@@ -94,10 +111,14 @@ export function planOperations(deps: PlanRouteDependencies): ApiOperation[] {
           log.info({ planId: plan.id, versions: plan.versions.length }, 'plan uploaded');
           return {
             status: 200,
-            body: { planId: plan.id, versions: plan.versions.length, assignmentsCreated: stored.assignmentsCreated },
+            body: { planId: plan.id, versions: plan.versions.length, assignments: stored.assignments },
           };
         } catch (error) {
-          if (error instanceof OverlappingPlanVersionsError || error instanceof PlanVersionInUseError) {
+          if (
+            error instanceof OverlappingPlanVersionsError ||
+            error instanceof PlanVersionInUseError ||
+            error instanceof DoubleAssignmentError
+          ) {
             throw new ConflictError(`${error.message}; nothing was stored`, 'plan_conflict');
           }
           throw error;

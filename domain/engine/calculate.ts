@@ -5,10 +5,12 @@
  */
 import { DuplicateOrderError, PlanValidationError } from '../errors.js';
 import type { CalculationWarning, OrderRecord, Partner, StatementDraft } from '../model.js';
-import { parsePlanDefinition } from '../plan/definition.js';
+import { parsePlanDefinition, resolveParameterValues } from '../plan/definition.js';
 import { compareOrderNumbers, compareText } from './lines.js';
-import { buildOrderTimeline } from './order-timeline.js';
+import type { LineDraft } from './lines.js';
+import { buildOrderTimeline, type OrderTimeline } from './order-timeline.js';
 import { buildPartnerLines } from './partner-lines.js';
+import type { AgentResult } from './period-lines.js';
 import { parsePayPeriod, type ParsedPeriod } from './period.js';
 import { groupPaymentsByOrder } from './previous-payments.js';
 import { buildStatement } from './statement.js';
@@ -25,14 +27,22 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
   return groups;
 }
 
+/** An assignment with its definition validated and completed, and its parameter values resolved. */
+interface ValidAssignment extends PlanAssignmentInput {
+  parameterValues: Record<string, string>;
+}
+
 /**
- * Validates each assignment's definition again and fills in its defaults, because definitions are
- * often read from stored JSON and a missing coolingOffDays would silently disable cooling-off.
+ * Validates each assignment's definition again, fills in its parameter values and defaults, and
+ * resolves the parameter values that formulas read. Definitions are often read from stored JSON,
+ * and a missing coolingOffDays would silently disable cooling-off.
  */
-function validateAssignments(assignments: readonly PlanAssignmentInput[]): PlanAssignmentInput[] {
+function validateAssignments(assignments: readonly PlanAssignmentInput[]): ValidAssignment[] {
   return assignments.map((assignment) => {
     try {
-      return { ...assignment, definition: parsePlanDefinition(assignment.definition) };
+      const definition = parsePlanDefinition(assignment.definition, assignment.parameters ?? {});
+      const parameterValues = resolveParameterValues(definition.parameters, assignment.parameters ?? {}).values;
+      return { ...assignment, definition, parameterValues };
     } catch (error) {
       if (error instanceof PlanValidationError) {
         throw new PlanValidationError(error.issues, assignment.planVersionId);
@@ -78,32 +88,40 @@ interface PartnerRun {
   input: CalculationInput;
   period: ParsedPeriod;
   partner: Partner;
-  assignments: PlanAssignmentInput[];
-  orders: OrderRecord[];
+  assignments: ValidAssignment[];
+  timelines: OrderTimeline[];
+  agentTimelines: OrderTimeline[];
+  agents: AgentResult[];
   paymentsByOrder: ReadonlyMap<string, CalculationInput['previousPayments']>;
 }
 
-function calculatePartnerStatement(run: PartnerRun, warnings: CalculationWarning[]): StatementDraft | undefined {
-  const timelines = [...run.orders].sort(compareOrders).map(buildOrderTimeline);
-  const context = {
-    partnerId: run.partner.id,
-    period: run.period,
-    assignments: run.assignments,
-    timelines,
-    paymentsByOrder: run.paymentsByOrder,
-  };
-  const drafts = buildPartnerLines(context, warnings);
-  if (drafts.length === 0) {
-    return undefined;
+function calculatePartnerLines(run: PartnerRun, warnings: CalculationWarning[]): LineDraft[] {
+  return buildPartnerLines(
+    {
+      partner: run.partner,
+      period: run.period,
+      assignments: run.assignments,
+      parameterValues: run.assignments.map((assignment) => assignment.parameterValues),
+      timelines: run.timelines,
+      agentTimelines: run.agentTimelines,
+      agents: run.agents,
+      paymentsByOrder: run.paymentsByOrder,
+    },
+    warnings,
+  );
+}
+
+/** Number of agency levels above the partner, so that agents are calculated before their agency. */
+function depthOf(partner: Partner, partnersById: ReadonlyMap<string, Partner>): number {
+  let depth = 0;
+  let parentId = partner.parentId;
+  const seen = new Set([partner.id]);
+  while (parentId !== undefined && !seen.has(parentId)) {
+    seen.add(parentId);
+    depth += 1;
+    parentId = partnersById.get(parentId)?.parentId;
   }
-  return buildStatement({
-    period: run.period,
-    partner: run.partner,
-    assignments: run.assignments,
-    drafts,
-    yearToDate: run.input.yearToDateCommissions[run.partner.id] ?? '0.00',
-    taxRules: run.input.taxRules,
-  });
+  return depth;
 }
 
 /**
@@ -124,38 +142,86 @@ export function calculatePeriod(input: CalculationInput): CalculationResult {
   rejectDuplicateOrders(input.orders);
   const partnersById = new Map(input.partners.map((partner) => [partner.id, partner]));
   const assignmentsByPartner = groupBy(validateAssignments(input.assignments), (assignment) => assignment.partnerId);
-  const ordersByPartner = groupBy(input.orders, (order) => order.partnerId);
+  const timelinesByPartner = groupBy(
+    [...input.orders].sort(compareOrders).map(buildOrderTimeline),
+    (timeline) => timeline.order.partnerId,
+  );
   const paymentsByOrder = groupPaymentsByOrder(input.previousPayments);
+
+  // Agencies are calculated even without orders of their own, because their agents' orders feed
+  // their roll-up metrics and overrides.
+  const partnerIds = new Set(timelinesByPartner.keys());
+  for (const partnerId of timelinesByPartner.keys()) {
+    const parentId = partnersById.get(partnerId)?.parentId;
+    if (parentId !== undefined && partnersById.has(parentId)) partnerIds.add(parentId);
+  }
+  const agentsByParent = groupBy(
+    input.partners.filter((partner) => partner.parentId !== undefined),
+    (partner) => partner.parentId ?? '',
+  );
 
   const warnings: CalculationWarning[] = [];
   const statements: StatementDraft[] = [];
-  for (const partnerId of [...ordersByPartner.keys()].sort(compareText)) {
-    const orders = ordersByPartner.get(partnerId) ?? [];
+  const linesByPartner = new Map<string, LineDraft[]>();
+  const ordered = [...partnerIds].sort(
+    (left, right) =>
+      depthOf(partnersById.get(right) ?? ({ parentId: undefined } as Partner), partnersById) -
+        depthOf(partnersById.get(left) ?? ({ parentId: undefined } as Partner), partnersById) ||
+      compareText(left, right),
+  );
+  for (const partnerId of ordered) {
+    const timelines = timelinesByPartner.get(partnerId) ?? [];
+    const orderIds = sortedOrderIds(timelines.map((timeline) => timeline.order));
     const partner = partnersById.get(partnerId);
     if (partner === undefined) {
       warnings.push({
         code: 'unknown_partner',
         partnerId,
-        orderIds: sortedOrderIds(orders),
-        message: `${orders.length} order(s) belong to partner ${partnerId}, who is not in the partner list; they were not calculated.`,
+        orderIds,
+        message: `${timelines.length} order(s) belong to partner ${partnerId}, who is not in the partner list; they were not calculated.`,
       });
       continue;
     }
     const assignments = [...(assignmentsByPartner.get(partnerId) ?? [])].sort(compareAssignments);
     if (assignments.length === 0) {
-      warnings.push({
-        code: 'partner_without_plan',
-        partnerId,
-        orderIds: sortedOrderIds(orders),
-        message: `Partner ${partnerId} has ${orders.length} order(s) in the period but no plan version assigned; assign a plan and recalculate.`,
-      });
+      if (timelines.length > 0) {
+        warnings.push({
+          code: 'partner_without_plan',
+          partnerId,
+          orderIds,
+          message: `Partner ${partnerId} has ${timelines.length} order(s) in the period but no plan version assigned; assign a plan and recalculate.`,
+        });
+      }
       continue;
     }
-    const run = { input, period, partner, assignments, orders, paymentsByOrder };
-    const statement = calculatePartnerStatement(run, warnings);
-    if (statement !== undefined) {
-      statements.push(statement);
-    }
+    const agents = agentsByParent.get(partnerId) ?? [];
+    const run: PartnerRun = {
+      input,
+      period,
+      partner,
+      assignments,
+      timelines,
+      agentTimelines: agents.flatMap((agent) => timelinesByPartner.get(agent.id) ?? []),
+      agents: agents.map((agent) => ({
+        partner: agent,
+        lines: (linesByPartner.get(agent.id) ?? []).map((draft) => draft.line),
+      })),
+      paymentsByOrder,
+    };
+    const drafts = calculatePartnerLines(run, warnings);
+    linesByPartner.set(partnerId, drafts);
+    if (drafts.length === 0) continue;
+    statements.push(
+      buildStatement({
+        period,
+        partner,
+        assignments,
+        drafts,
+        yearToDate: input.yearToDateCommissions[partnerId] ?? '0.00',
+        taxRules: input.taxRules,
+      }),
+    );
   }
+  statements.sort((left, right) => compareText(left.partnerId, right.partnerId));
   return { statements, warnings: warnings.sort(compareWarnings) };
 }

@@ -19,7 +19,8 @@ const ORDER_NOUNS: Record<ProductCategory, string> = {
   cooling: 'Cooling installation',
 };
 
-const STATE_PHRASES: Record<OrderState, string> = {
+/** Verb phrases of the order states, for example "activated" for supply_active. */
+export const STATE_PHRASES: Record<OrderState, string> = {
   signed: 'signed',
   validated: 'validated',
   supply_active: 'activated',

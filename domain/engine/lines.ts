@@ -22,6 +22,8 @@ export interface LineDraft {
   /** Position of the rule in the plan definition; retired rules sort last. */
   ruleIndex: number;
   stateAt: number;
+  /** Orders adjustment lines of one rule, for example the agent id of an override line. */
+  sortKey?: string;
 }
 
 /** The plan rule a line belongs to, with its positions for sorting. */
@@ -66,23 +68,39 @@ export function compareText(left: string, right: string): number {
   return left > right ? 1 : 0;
 }
 
-const KIND_ORDER = { commission: 0, reversal: 1 } as const;
+const KIND_ORDER = { commission: 0, reversal: 1, adjustment: 2 } as const;
+
+function compareAdjustments(left: LineDraft, right: LineDraft): number {
+  return (
+    left.planIndex - right.planIndex ||
+    left.ruleIndex - right.ruleIndex ||
+    compareText(left.sortKey ?? '', right.sortKey ?? '') ||
+    compareText(left.line.ruleId, right.line.ruleId)
+  );
+}
 
 /**
- * Orders lines by order number, order id, plan, rule, state time, kind (commission first), rule id
- * and state. States at the same time, such as a state and the earlier states it implies, follow the
- * order of ORDER_STATES, which lists each lifecycle earliest first.
+ * Orders order lines by order number, order id, plan, rule, state time, kind (commission first),
+ * rule id and state, and puts the adjustment lines after them by plan, rule and sort key. States at
+ * the same time, such as a state and the earlier states it implies, follow the order of
+ * ORDER_STATES, which lists each lifecycle earliest first.
  */
 export function compareLineDrafts(left: LineDraft, right: LineDraft): number {
+  const leftIsAdjustment = left.line.kind === 'adjustment';
+  const rightIsAdjustment = right.line.kind === 'adjustment';
+  if (leftIsAdjustment || rightIsAdjustment) {
+    return leftIsAdjustment && rightIsAdjustment ? compareAdjustments(left, right) : leftIsAdjustment ? 1 : -1;
+  }
   return (
-    compareOrderNumbers(left.line.orderNumber, right.line.orderNumber) ||
-    compareText(left.line.orderId, right.line.orderId) ||
+    compareOrderNumbers(left.line.orderNumber ?? '', right.line.orderNumber ?? '') ||
+    compareText(left.line.orderId ?? '', right.line.orderId ?? '') ||
     left.planIndex - right.planIndex ||
     left.ruleIndex - right.ruleIndex ||
     left.stateAt - right.stateAt ||
     KIND_ORDER[left.line.kind] - KIND_ORDER[right.line.kind] ||
     compareText(left.line.ruleId, right.line.ruleId) ||
-    ORDER_STATES.indexOf(left.line.explanation.state) - ORDER_STATES.indexOf(right.line.explanation.state)
+    ORDER_STATES.indexOf(left.line.explanation.state ?? 'signed') -
+      ORDER_STATES.indexOf(right.line.explanation.state ?? 'signed')
   );
 }
 
@@ -93,6 +111,24 @@ export function numberLines(drafts: readonly LineDraft[]): CommissionLine[] {
 
 /** Fields of a line's explanation that depend on the rule kind. */
 export type ExplanationDetails = Omit<CommissionLineExplanation, 'state' | 'stateAt' | 'category'>;
+
+/** Creates the draft of an adjustment line, which belongs to the period rather than to an order. */
+export function createAdjustmentDraft(
+  identity: RuleIdentity,
+  positions: { planIndex: number; ruleIndex: number },
+  amount: Decimal,
+  description: string,
+  details: ExplanationDetails,
+  sortKey?: string,
+): LineDraft {
+  return {
+    line: { kind: 'adjustment', ...identity, amount: formatAmount(amount), description, explanation: { ...details } },
+    planIndex: positions.planIndex,
+    ruleIndex: positions.ruleIndex,
+    stateAt: 0,
+    ...(sortKey === undefined ? {} : { sortKey }),
+  };
+}
 
 /** Line fields that identify the plan rule, for a rule that is no longer in any assigned plan version. */
 export interface RuleIdentity {

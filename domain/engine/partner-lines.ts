@@ -1,63 +1,81 @@
 /**
- * Commission and reversal lines of one partner for the period, over all plan versions assigned to
- * the partner.
+ * Commission, reversal and adjustment lines of one partner for the period, over all plan versions
+ * assigned to the partner.
  */
-import type { CalculationWarning, PreviousPayment } from '../model.js';
+import type { CalculationWarning, Partner, PreviousPayment } from '../model.js';
+import { isOrderRule, type OrderRule } from '../plan/definition.js';
 import { classifyCancellation } from './cancellation.js';
+import { createAssignmentEvaluation, narrowToWindow, type AssignmentEvaluation } from './evaluation.js';
 import type { LineDraft } from './lines.js';
 import type { OrderTimeline } from './order-timeline.js';
 import { buildScheduledCommissionLines } from './payment-schedule.js';
 import { isWithinPeriod, type ParsedPeriod } from './period.js';
+import { applyOrderRuleGates, buildAdjustmentLines, type AgentResult } from './period-lines.js';
 import { dropAlreadyPaidLines } from './previous-payments.js';
 import { buildReversalLines } from './reversals.js';
 import { buildTieredCommissionLines } from './tiers.js';
 import type { PlanAssignmentInput } from './types.js';
 
 export interface PartnerContext {
-  partnerId: string;
+  partner: Partner;
   period: ParsedPeriod;
   /** Sorted by plan id and plan version id; not empty. */
   assignments: readonly PlanAssignmentInput[];
+  /** Parameter values of each assignment, by its position in `assignments`. */
+  parameterValues: readonly Readonly<Record<string, string>>[];
   /** The partner's orders, sorted by order number. */
   timelines: readonly OrderTimeline[];
+  /** Orders of the partner's agents, for agency roll-up metrics. */
+  agentTimelines: readonly OrderTimeline[];
+  /** Lines of the partner's agents, for agency overrides. */
+  agents: readonly AgentResult[];
   paymentsByOrder: ReadonlyMap<string, readonly PreviousPayment[]>;
 }
 
-function buildPlanCommissionLines(
-  context: PartnerContext,
-  assignment: PlanAssignmentInput,
+function buildRuleLines(
+  evaluation: AssignmentEvaluation,
+  rule: OrderRule,
+  ruleIndex: number,
   planIndex: number,
+  candidates: { payable: readonly OrderTimeline[]; tierCounted: readonly OrderTimeline[] },
 ): LineDraft[] {
+  const reference = { assignment: evaluation.assignment, planIndex, ruleIndex };
+  const range = narrowToWindow(evaluation.range, rule.window);
+  // A share held until a later state is paid when that state is reached, which can be after the
+  // rule's window has ended, so only rules without holdUntil stop here.
+  const holdsShares = rule.kind !== 'tiered' && rule.holdUntil !== undefined;
+  if (range.endsAt <= range.startsAt && !holdsShares) return [];
+  const passes = (timeline: OrderTimeline): boolean =>
+    evaluation.passesFilter(rule, timeline, 'order', { ruleId: rule.id }) === true;
+  if (rule.kind === 'tiered') {
+    return buildTieredCommissionLines(rule, reference, candidates.tierCounted.filter(passes), range);
+  }
+  return candidates.payable
+    .filter(passes)
+    .flatMap((timeline) => buildScheduledCommissionLines(rule, reference, timeline, evaluation.range, evaluation));
+}
+
+function buildPlanCommissionLines(evaluation: AssignmentEvaluation, planIndex: number): LineDraft[] {
+  const timelines = evaluation.ownTimelines;
   const outcomes = new Map(
-    context.timelines.map((timeline) => [
+    timelines.map((timeline) => [
       timeline,
-      classifyCancellation(timeline, assignment.definition, context.period)?.outcome,
+      classifyCancellation(timeline, evaluation.definition, evaluation.period)?.outcome,
     ]),
   );
   // An order cancelled within the cooling-off period is void: it earns nothing in the period.
-  const payable = context.timelines.filter((timeline) => outcomes.get(timeline) !== 'cooling_off');
+  const payable = timelines.filter((timeline) => outcomes.get(timeline) !== 'cooling_off');
   // Tiers skip orders whose payments a cancellation in the period reverses (cooling-off or
   // clawback), because a reversal takes back the order's own line but not the higher tier that its
   // count gave the other orders. A cancellation after the clawback window reverses nothing, so that
   // order still counts and is paid.
-  const tierCounted = context.timelines.filter((timeline) => {
+  const tierCounted = timelines.filter((timeline) => {
     const outcome = outcomes.get(timeline);
     return outcome !== 'cooling_off' && outcome !== 'clawback';
   });
-  const drafts: LineDraft[] = [];
-  assignment.definition.rules.forEach((rule, ruleIndex) => {
-    const reference = { assignment, planIndex, ruleIndex };
-    if (rule.kind === 'tiered') {
-      drafts.push(...buildTieredCommissionLines(rule, reference, tierCounted, context.period));
-      return;
-    }
-    for (const timeline of payable) {
-      if (rule.categories.includes(timeline.order.category)) {
-        drafts.push(...buildScheduledCommissionLines(rule, reference, timeline, context.period));
-      }
-    }
-  });
-  return drafts;
+  return evaluation.definition.rules.flatMap((rule, ruleIndex) =>
+    isOrderRule(rule) ? buildRuleLines(evaluation, rule, ruleIndex, planIndex, { payable, tierCounted }) : [],
+  );
 }
 
 function buildPartnerReversalLines(
@@ -72,15 +90,25 @@ function buildPartnerReversalLines(
     }
     const orderDrafts = commissionDrafts.filter((draft) => draft.line.orderId === timeline.order.id);
     const payments = context.paymentsByOrder.get(timeline.order.id) ?? [];
-    drafts.push(...buildReversalLines(timeline, orderDrafts, payments, context, warnings));
+    drafts.push(
+      ...buildReversalLines(
+        timeline,
+        orderDrafts,
+        payments,
+        { partnerId: context.partner.id, period: context.period, assignments: context.assignments },
+        warnings,
+      ),
+    );
   }
   return drafts;
 }
 
 function warnAboutUncoveredOrders(context: PartnerContext, warnings: CalculationWarning[]): void {
-  const covered = new Set(
-    context.assignments.flatMap((assignment) => assignment.definition.rules.flatMap((rule) => rule.categories)),
-  );
+  const orderRules = context.assignments.flatMap((assignment) => assignment.definition.rules.filter(isOrderRule));
+  if (orderRules.some((rule) => rule.categories === undefined)) {
+    return;
+  }
+  const covered = new Set(orderRules.flatMap((rule) => rule.categories ?? []));
   const uncovered = context.timelines.filter((timeline) => !covered.has(timeline.order.category));
   if (uncovered.length === 0) {
     return;
@@ -88,26 +116,53 @@ function warnAboutUncoveredOrders(context: PartnerContext, warnings: Calculation
   const categories = [...new Set(uncovered.map((timeline) => timeline.order.category))].join(', ');
   warnings.push({
     code: 'order_not_covered',
-    partnerId: context.partnerId,
+    partnerId: context.partner.id,
     orderIds: uncovered.map((timeline) => timeline.order.id),
     message:
-      `${uncovered.length} order(s) of partner ${context.partnerId} are in categories (${categories}) ` +
+      `${uncovered.length} order(s) of partner ${context.partner.id} are in categories (${categories}) ` +
       'that no rule of the assigned plan versions pays; assign a plan that covers them if they should earn commission.',
   });
 }
 
 /**
- * Returns the unsorted line drafts of one partner: commission lines of every assigned plan version,
- * without states an earlier period already paid, followed by reversal lines for orders cancelled
- * in the period. Appends warnings for uncovered orders, already-paid states and reversals of rules
- * that are no longer assigned.
+ * Returns the unsorted line drafts of one partner. These are the commission lines of every assigned
+ * plan version, without states an earlier period already paid and without rules whose gate fails.
+ * Then come the reversal lines for orders cancelled in the period and each version's adjustment lines. Appends
+ * warnings for uncovered orders, already-paid states, failed formulas and reversals of rules that
+ * are no longer assigned.
  */
 export function buildPartnerLines(context: PartnerContext, warnings: CalculationWarning[]): LineDraft[] {
-  const planDrafts = context.assignments.flatMap((assignment, planIndex) =>
-    buildPlanCommissionLines(context, assignment, planIndex),
+  const evaluations = context.assignments.map((assignment, planIndex) =>
+    createAssignmentEvaluation({
+      assignment,
+      parameterValues: context.parameterValues[planIndex] ?? {},
+      partner: context.partner,
+      period: context.period,
+      ownTimelines: context.timelines,
+      agentTimelines: context.agentTimelines,
+      warnings,
+    }),
   );
-  const commissionDrafts = dropAlreadyPaidLines(planDrafts, context.paymentsByOrder, context.partnerId, warnings);
+  const planDrafts = evaluations.flatMap((evaluation, planIndex) => buildPlanCommissionLines(evaluation, planIndex));
+  const unpaidDrafts = dropAlreadyPaidLines(planDrafts, context.paymentsByOrder, context.partner.id, warnings);
+  const gatedDrafts = evaluations.flatMap((evaluation, planIndex) =>
+    applyOrderRuleGates(
+      evaluation,
+      planIndex,
+      unpaidDrafts.filter((draft) => draft.planIndex === planIndex),
+    ),
+  );
+  const commissionDrafts = gatedDrafts.filter((draft) => draft.line.kind === 'commission');
   const reversalDrafts = buildPartnerReversalLines(context, commissionDrafts, warnings);
+  const orderDrafts = [...gatedDrafts, ...reversalDrafts];
+  const adjustmentDrafts = evaluations.flatMap((evaluation, planIndex) =>
+    buildAdjustmentLines(
+      evaluation,
+      planIndex,
+      orderDrafts.filter((draft) => draft.planIndex === planIndex),
+      context.agents,
+    ),
+  );
   warnAboutUncoveredOrders(context, warnings);
-  return [...commissionDrafts, ...reversalDrafts];
+  return [...orderDrafts, ...adjustmentDrafts];
 }

@@ -5,15 +5,21 @@
  * takes the rest of the rounded full commission (see computeShareAmount).
  */
 import { formatAmount, parseAmount, parseDecimal, roundToCents, sumAmounts, type Decimal } from '../money.js';
-import type { OrderRecord } from '../model.js';
-import type { FixedPerOrderRule, FixedPerUnitRule, PaymentShare, PercentageOfValueRule } from '../plan/definition.js';
-import { describeAmount, describeRate, describeShare, describeStateEvent, formatProduct } from './explain.js';
+import type { OrderRule, PaymentShare, ScheduledRule } from '../plan/definition.js';
+import type { FormulaValue } from '../formula/formula.js';
+import { isInRange, narrowToWindow, orderVariables, type AssignmentEvaluation, type TimeRange } from './evaluation.js';
+import { formatIsoDate } from '../time.js';
+import {
+  describeAmount,
+  describeRate,
+  describeShare,
+  describeStateEvent,
+  formatProduct,
+  STATE_PHRASES,
+} from './explain.js';
 import { createLineDraft, identifyRule, type LineDraft, type RuleReference } from './lines.js';
 import type { OrderTimeline } from './order-timeline.js';
 import { parseOrderQuantity, parseOrderValue } from './order-values.js';
-import { isWithinPeriod, type ParsedPeriod } from './period.js';
-
-export type ScheduledRule = PercentageOfValueRule | FixedPerOrderRule | FixedPerUnitRule;
 
 /** Full commission of one rule for one order, before the payment share and unrounded. */
 interface RuleCommission {
@@ -28,8 +34,92 @@ interface RuleCommission {
   inputs: Record<string, string>;
 }
 
-function computeRuleCommission(rule: ScheduledRule, order: OrderRecord): RuleCommission {
+function computeFormulaCommission(
+  rule: ScheduledRule & { kind: 'formula' },
+  timeline: OrderTimeline,
+  evaluation: AssignmentEvaluation,
+): RuleCommission | undefined {
+  const value = evaluation.evaluateForOrder(rule.amount, timeline, 'order', { ruleId: rule.id });
+  if (value === undefined) return undefined;
+  const exact = value as Decimal;
+  const compiled = evaluation.formula(rule.amount, 'order');
+  const inputs: Record<string, string> = { formula: rule.amount };
+  const orderFields = orderVariables(timeline);
+  for (const name of compiled.variables) {
+    if (!Object.hasOwn(evaluation.definition.metrics, name)) {
+      inputs[name] = formatFormulaValue(evaluation.parameters[name] ?? orderFields[name]);
+      continue;
+    }
+    // A formula such as `validations > 0 ? revenue / validations : 0` may skip a metric that fails
+    // on this period's values, so such a metric is left out of the inputs.
+    const metric = evaluation.metricIfComputable(name);
+    if (metric !== undefined) inputs[name] = formatFormulaValue(metric.value);
+  }
+  for (const name of compiled.attributes) {
+    inputs[`attr.${name}`] = JSON.stringify(timeline.order.attributes[name] ?? null);
+  }
+  const values = Object.entries(inputs)
+    .filter(([name]) => name !== 'formula')
+    .map(([name, value]) => `${name} = ${value}`)
+    .join(', ');
+  return {
+    baseAmount: roundToCents(exact),
+    terms: [exact.toFixed()],
+    exact,
+    phrase: `${describeAmount(roundToCents(exact))} by the formula ${rule.amount}${values === '' ? '' : ` with ${values}`}`,
+    inputs,
+  };
+}
+
+function formatFormulaValue(value: FormulaValue | undefined): string {
+  if (value === undefined || typeof value === 'string' || typeof value === 'boolean') return String(value);
+  return value.toFixed();
+}
+
+/** The parts of an order's full commission that its lineCap and lineFloor replace. */
+interface LimitedCommission {
+  terms: string[];
+  exact: Decimal;
+  phrase: string;
+  inputs: Record<string, string>;
+}
+
+/** Bounds the full commission of an order by the rule's lineCap and lineFloor. Tiered rules use it too. */
+export function applyLineLimits<T extends LimitedCommission>(rule: OrderRule, commission: T): T {
+  const cap =
+    rule.limits?.lineCap === undefined ? undefined : parseAmount(rule.limits.lineCap, `rule ${rule.id} lineCap`);
+  const floor =
+    rule.limits?.lineFloor === undefined ? undefined : parseAmount(rule.limits.lineFloor, `rule ${rule.id} lineFloor`);
+  if (cap !== undefined && commission.exact.greaterThan(cap)) {
+    return {
+      ...commission,
+      terms: [formatAmount(cap)],
+      exact: cap,
+      phrase: `${commission.phrase}, capped at ${describeAmount(cap)} per order`,
+      inputs: { ...commission.inputs, uncapped: commission.exact.toFixed(), lineCap: formatAmount(cap) },
+    };
+  }
+  if (floor !== undefined && commission.exact.lessThan(floor)) {
+    return {
+      ...commission,
+      terms: [formatAmount(floor)],
+      exact: floor,
+      phrase: `${commission.phrase}, raised to the minimum of ${describeAmount(floor)} per order`,
+      inputs: { ...commission.inputs, unfloored: commission.exact.toFixed(), lineFloor: formatAmount(floor) },
+    };
+  }
+  return commission;
+}
+
+function computeRuleCommission(
+  rule: ScheduledRule,
+  timeline: OrderTimeline,
+  evaluation: AssignmentEvaluation,
+): RuleCommission | undefined {
+  const order = timeline.order;
   switch (rule.kind) {
+    case 'formula':
+      return computeFormulaCommission(rule, timeline, evaluation);
     case 'percentage_of_value': {
       const value = parseOrderValue(order);
       const rate = parseDecimal(rule.rate, `rule ${rule.id} rate`);
@@ -127,7 +217,12 @@ function buildShareLine(
   const shareText = rule.payment.length === 1 ? undefined : payment.share;
   const shareAmount = computeShareAmount(rule, commission, index);
   const impliedBy = timeline.impliedBy.get(payment.state);
-  const event = describeStateEvent(order, payment.state, at, impliedBy);
+  const reachedAt = timeline.reachedAt.get(payment.state) ?? at;
+  const stateEvent = describeStateEvent(order, payment.state, reachedAt, impliedBy);
+  const isHeld = rule.holdUntil !== undefined && at > reachedAt;
+  const event = isHeld
+    ? `${stateEvent}, paid once ${STATE_PHRASES[rule.holdUntil ?? payment.state]} on ${formatIsoDate(at)}`
+    : stateEvent;
   const description = `${event}: ${describeShare(commission.phrase, shareText, payment.state)}`;
 
   return createLineDraft(
@@ -153,25 +248,55 @@ function buildShareLine(
 }
 
 /**
- * Returns one commission line per payment share whose state the order first reached within the
- * period, including states implied by a later recorded state. Call it only for orders in the
- * rule's categories that no cancellation voids.
+ * Returns the time a payment share becomes due: when the order reached the share's state, or
+ * later, when the rule holds payment until another state and the order reached that one later.
+ */
+function dueAt(rule: ScheduledRule, timeline: OrderTimeline, payment: PaymentShare): number | undefined {
+  const reached = timeline.reachedAt.get(payment.state);
+  if (reached === undefined || rule.holdUntil === undefined) {
+    return reached;
+  }
+  const released = timeline.reachedAt.get(rule.holdUntil);
+  return released === undefined ? undefined : Math.max(reached, released);
+}
+
+/** Returns whether the order reached the share's state on a day of the rule's window, if it has one. */
+function isInRuleWindow(rule: ScheduledRule, timeline: OrderTimeline, payment: PaymentShare): boolean {
+  const window = narrowToWindow({ startsAt: -Infinity, endsAt: Infinity }, rule.window);
+  return isInRange(window, timeline.reachedAt.get(payment.state));
+}
+
+/**
+ * Returns one commission line per payment share that became due within `range`, including states
+ * implied by a later recorded state. `range` is the part of the period the assignment covers. The
+ * rule's window applies to the day the order reached the share's state, not to the day a held
+ * share is released. Call it only for orders that pass the rule's filter and that no cancellation
+ * voids.
+ *
+ * NOTE: the last share is computed as the rounded full commission minus the earlier shares, which
+ * are recomputed from this period's values. A formula rule whose amount reads metrics can
+ * therefore pay shares that do not add up to any single period's full commission.
  */
 export function buildScheduledCommissionLines(
   rule: ScheduledRule,
   reference: RuleReference,
   timeline: OrderTimeline,
-  period: ParsedPeriod,
+  range: TimeRange,
+  evaluation: AssignmentEvaluation,
 ): LineDraft[] {
   const drafts: LineDraft[] = [];
   let commission: RuleCommission | undefined;
-  rule.payment.forEach((payment, index) => {
-    const at = timeline.reachedAt.get(payment.state);
-    if (!isWithinPeriod(period, at)) {
-      return;
+  for (const [index, payment] of rule.payment.entries()) {
+    const at = dueAt(rule, timeline, payment);
+    if (!isInRange(range, at) || !isInRuleWindow(rule, timeline, payment)) {
+      continue;
     }
-    commission ??= computeRuleCommission(rule, timeline.order);
+    if (commission === undefined) {
+      const computed = computeRuleCommission(rule, timeline, evaluation);
+      if (computed === undefined) return [];
+      commission = applyLineLimits(rule, computed);
+    }
     drafts.push(buildShareLine(rule, reference, timeline, commission, index, at));
-  });
+  }
   return drafts;
 }

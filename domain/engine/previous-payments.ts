@@ -42,6 +42,9 @@ export function dropAlreadyPaidLines(
 ): LineDraft[] {
   return drafts.filter((draft) => {
     const { orderId, orderNumber, ruleId, explanation } = draft.line;
+    if (orderId === undefined || draft.line.kind !== 'commission') {
+      return true;
+    }
     const matching = (paymentsByOrder.get(orderId) ?? []).filter((payment) => isPaymentForLine(payment, draft.line));
     const alreadyPaid = sumAmounts(
       matching.map((payment) => parseAmount(payment.amount, `previous payment of order ${orderNumber} rule ${ruleId}`)),
@@ -55,7 +58,7 @@ export function dropAlreadyPaidLines(
       orderIds: [orderId],
       ruleId,
       message:
-        `Order ${orderNumber} reached ${explanation.state} in this period, but rule ${ruleId} already paid ` +
+        `Order ${orderNumber} reached ${explanation.state ?? 'a state'} in this period, but rule ${ruleId} already paid ` +
         `EUR ${formatAmount(alreadyPaid)} for that state in an earlier period, so no line was created. ` +
         'Check the order history for a repeated or re-dated state change.',
     });

@@ -17,8 +17,9 @@ import {
   type RuleReference,
 } from './lines.js';
 import type { OrderTimeline } from './order-timeline.js';
+import { applyLineLimits } from './payment-schedule.js';
 import { parseOrderValue } from './order-values.js';
-import { isWithinPeriod, type ParsedPeriod } from './period.js';
+import { isInRange, type TimeRange } from './evaluation.js';
 
 /**
  * Returns the index of the tier whose range contains `count`. Tiers from parsePlanDefinition cover
@@ -38,11 +39,11 @@ interface RankedOrder {
   reachedAt: number;
 }
 
-function rankOrders(rule: TieredRule, timelines: readonly OrderTimeline[], period: ParsedPeriod): RankedOrder[] {
+function rankOrders(rule: TieredRule, timelines: readonly OrderTimeline[], range: TimeRange): RankedOrder[] {
   const ranked: RankedOrder[] = [];
   for (const timeline of timelines) {
     const reachedAt = timeline.reachedAt.get(rule.countState);
-    if (rule.categories.includes(timeline.order.category) && isWithinPeriod(period, reachedAt)) {
+    if (isInRange(range, reachedAt)) {
       ranked.push({ timeline, reachedAt });
     }
   }
@@ -102,7 +103,7 @@ function buildTierLine(
   const metricValue = rule.mode === 'marginal' ? metric.rank : metric.periodCount;
   const tierIndex = findTierIndex(rule.tiers, metricValue);
   const tier = rule.tiers[tierIndex] as Tier;
-  const commission = computeTierCommission(rule, tierIndex, order);
+  const commission = applyLineLimits(rule, computeTierCommission(rule, tierIndex, order));
 
   const tierExplanation: CommissionLineExplanation['tier'] = { index: tierIndex, from: tier.from };
   if (tier.to !== undefined) {
@@ -143,16 +144,16 @@ function buildTierLine(
 /**
  * Returns one commission line per order counted by the rule. Marginal: the k-th order is paid by
  * the tier containing k. Retroactive: every order is paid by the tier containing the period count.
- * `timelines` are the partner's orders without a cancellation in the period that reverses their
- * payments.
+ * `timelines` are the partner's orders that pass the rule's filter, without those whose payments a
+ * cancellation in the period reverses, and `range` is the part of the period the rule counts.
  */
 export function buildTieredCommissionLines(
   rule: TieredRule,
   reference: RuleReference,
   timelines: readonly OrderTimeline[],
-  period: ParsedPeriod,
+  range: TimeRange,
 ): LineDraft[] {
-  const ranked = rankOrders(rule, timelines, period);
+  const ranked = rankOrders(rule, timelines, range);
   const periodCount = ranked.length;
   return ranked.map((entry, index) => buildTierLine(rule, reference, entry, { rank: index + 1, periodCount }));
 }

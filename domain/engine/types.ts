@@ -20,13 +20,25 @@ export interface PayPeriodWindow {
   endsAt: IsoDateTime;
 }
 
-/** A plan version assigned to a partner for the pay period. `definition` comes from parsePlanDefinition. */
+/**
+ * A plan version assigned to a partner for the pay period. `definition` is the version's template
+ * as parsePlanDefinition or the database returns it, and `parameters` are the assignment's values
+ * of its template parameters.
+ */
 export interface PlanAssignmentInput {
   partnerId: string;
   planId: string;
   planVersionId: string;
   planName: string;
   definition: PlanDefinition;
+  parameters?: Record<string, string>;
+  /**
+   * First instant the assignment covers, when it starts after the period does. Only state changes
+   * from then on count for its rules and metrics, and prorated targets shrink accordingly.
+   */
+  activeFrom?: IsoDateTime;
+  /** End (exclusive) of the assignment, when it ends before the period does. */
+  activeUntil?: IsoDateTime;
 }
 
 export interface CalculationInput {

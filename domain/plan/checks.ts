@@ -163,3 +163,71 @@ function checkTierFollows(tiers: readonly ParsedTier[], index: number, context: 
     });
   }
 }
+
+interface ParsedBand {
+  from: string;
+  to?: string | undefined;
+}
+
+function isPlaceholder(value: string | undefined): boolean {
+  return value?.startsWith('${') ?? false;
+}
+
+/**
+ * Reports accelerator bands that do not cover every metric value from 0 upwards exactly once:
+ * each band runs from `from` (inclusive) to `to` (exclusive), the first starts at 0, each next one
+ * starts where the previous one ends, and only the last is open-ended. Bands with a "${parameter}"
+ * bound are checked once the parameter's value is filled in.
+ */
+export function checkBands(bands: readonly ParsedBand[], context: RefinementContext): void {
+  if (bands.some((band) => isPlaceholder(band.from) || isPlaceholder(band.to))) {
+    return;
+  }
+  bands.forEach((band, index) => {
+    const from = parseDecimal(band.from, `bands[${index}].from`);
+    if (band.to !== undefined && !parseDecimal(band.to, `bands[${index}].to`).greaterThan(from)) {
+      context.addIssue({ code: 'custom', path: [index, 'to'], message: `must be greater than from (${band.from})` });
+    }
+    if (index === 0 && !from.isZero()) {
+      context.addIssue({
+        code: 'custom',
+        path: [0, 'from'],
+        message: `the first band must start at "0", not "${band.from}", so that every value has a band`,
+      });
+    }
+    const previous = bands[index - 1];
+    if (previous === undefined) {
+      return;
+    }
+    if (previous.to === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: [index - 1, 'to'],
+        message: `is missing, but only the last band may be open-ended; end band ${index - 1} where band ${index} starts`,
+      });
+      return;
+    }
+    const previousTo = parseDecimal(previous.to, `bands[${index - 1}].to`);
+    if (from.lessThan(previousTo)) {
+      context.addIssue({
+        code: 'custom',
+        path: [index, 'from'],
+        message: `bands overlap with band ${index - 1} (${previous.from} to ${previous.to}); start this band at "${previous.to}"`,
+      });
+    } else if (from.greaterThan(previousTo)) {
+      context.addIssue({
+        code: 'custom',
+        path: [index, 'from'],
+        message: `values from ${previous.to} to ${band.from} have no band; start this band at "${previous.to}"`,
+      });
+    }
+  });
+  const last = bands.at(-1);
+  if (last?.to !== undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: [bands.length - 1, 'to'],
+      message: `the last band must be open-ended so that every value has a band; remove "to" (${last.to})`,
+    });
+  }
+}

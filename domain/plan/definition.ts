@@ -2,93 +2,45 @@
  * Plan definitions: the rules of one plan version as stored in `plan_version.definition`, their
  * zod schema and `parsePlanDefinition`, which reports every problem with its path.
  *
- * Amounts, rates and shares are decimal strings ("30.00", "0.05", "0.40") so that no value passes
- * through a binary float. New rule kinds are added as new members of `PlanRule` and of the
- * discriminated union in `planRuleSchema`.
+ * A definition is a template: amounts, rates and thresholds may be "${parameter}" placeholders,
+ * declared under `parameters` with a type and an optional default, and each plan assignment gives
+ * its own values. Formulas read parameters, metrics, order fields and the CRM attributes declared
+ * under `attributes` by name. `parsePlanDefinition` checks the template, fills in the values and
+ * checks the result again, so the engine only ever gets a complete definition.
  */
 import { z } from 'zod';
 
-import { PlanValidationError } from '../errors.js';
-import {
-  ORDER_STATES,
-  PRODUCT_CATEGORIES,
-  type AmountString,
-  type OrderState,
-  type ProductCategory,
-} from '../model.js';
+import { PlanValidationError, type ValidationIssue } from '../errors.js';
+import type { FormulaType } from '../formula/formula.js';
 import { parseJsonText, validateWithSchema } from '../validation.js';
-import { checkPaymentShares, checkTiers, checkUniqueCategories, checkUniqueRuleIds } from './checks.js';
+import { checkUniqueRuleIds } from './checks.js';
+import { checkDefinitionReferences } from './references.js';
+import { metricsSchema, type MetricDefinition } from './metrics.js';
+import { planRuleSchema, type PlanRule } from './rules.js';
+import { amountSchema, labelSchema, nameSchema, placeholderName, unknownValueMessage } from './values.js';
 
-export const RULE_KINDS = ['percentage_of_value', 'fixed_per_order', 'fixed_per_unit', 'tiered'] as const;
-export type RuleKind = (typeof RULE_KINDS)[number];
+export * from './rules.js';
+export { ORDER_FIELDS } from './references.js';
+export type { MetricDefinition } from './metrics.js';
 
-export const TIER_MODES = ['marginal', 'retroactive'] as const;
-/**
- * Tier selection mode. `marginal`: the k-th order of the period is paid by the tier that contains
- * k. `retroactive`: every order is paid by the tier that contains the period's count.
- */
-export type TierMode = (typeof TIER_MODES)[number];
+export const PARAMETER_TYPES = ['amount', 'rate', 'decimal', 'text'] as const;
+/** `amount`: euros with at most two decimals; `rate`: 0 to 1; `decimal`: a non-negative number. */
+export type ParameterType = (typeof PARAMETER_TYPES)[number];
 
-/** Part of a rule's commission that becomes due when the order reaches `state`. */
-export interface PaymentShare {
-  state: OrderState;
-  /** Decimal string in (0, 1], for example "0.40". The shares of a rule sum to exactly 1. */
-  share: string;
+/** A template parameter that plan assignments give a value for. */
+export interface ParameterDeclaration {
+  type: ParameterType;
+  default?: string | undefined;
+  description?: string | undefined;
 }
 
-interface RuleBase {
-  /** Identifier, unique within the plan and kept stable across plan versions, because clawbacks match on it. */
-  id: string;
-  label: string;
-  categories: ProductCategory[];
-}
+export const ATTRIBUTE_TYPES = ['number', 'text', 'boolean'] as const;
 
-/** Commission = order value × rate, split over the payment shares. */
-export interface PercentageOfValueRule extends RuleBase {
-  kind: 'percentage_of_value';
-  /** Decimal string in [0, 1], for example "0.05". */
-  rate: string;
-  payment: PaymentShare[];
+/** Plan-wide bounds on the sum of all of the plan's lines in the period. */
+export interface PeriodLimits {
+  periodCap?: string | undefined;
+  periodFloor?: string | undefined;
 }
-
-/** Commission = a fixed amount per order, split over the payment shares. */
-export interface FixedPerOrderRule extends RuleBase {
-  kind: 'fixed_per_order';
-  amount: AmountString;
-  payment: PaymentShare[];
-}
-
-/** Commission = amount per unit × order quantity (per kWp, per job), split over the payment shares. */
-export interface FixedPerUnitRule extends RuleBase {
-  kind: 'fixed_per_unit';
-  amountPerUnit: AmountString;
-  payment: PaymentShare[];
-}
-
-/**
- * Row of a tier table: the period counts `from`..`to`, both inclusive. Only the last tier omits
- * `to`. Each tier has exactly one of `amount` (per order) and `rate` (share of the order value).
- */
-export interface Tier {
-  from: number;
-  to?: number;
-  amount?: AmountString;
-  rate?: string;
-}
-
-/**
- * Commission per order from a tier table. The period count is the number of the partner's orders in
- * `categories` that reached `countState` within the period, ranked by the time they reached it. The
- * whole commission is paid when the order reaches `countState`.
- */
-export interface TieredRule extends RuleBase {
-  kind: 'tiered';
-  countState: OrderState;
-  mode: TierMode;
-  tiers: Tier[];
-}
-
-export type PlanRule = PercentageOfValueRule | FixedPerOrderRule | FixedPerUnitRule | TieredRule;
 
 /** Rules of one plan version. */
 export interface PlanDefinition {
@@ -103,111 +55,42 @@ export interface PlanDefinition {
    * never got there) within which a cancellation reverses every payment for the order. Default 6.
    */
   clawbackMonths: number;
+  parameters: Record<string, ParameterDeclaration>;
+  /** CRM custom fields (order attributes) that formulas read, by API name, with their types. */
+  attributes: Record<string, FormulaType>;
+  metrics: Record<string, MetricDefinition>;
   rules: PlanRule[];
+  limits?: PeriodLimits | undefined;
 }
 
-/** States that end an order; a rule cannot pay on them. */
-const TERMINAL_STATES: readonly OrderState[] = ['cancelled', 'rejected'];
+const PARAMETER_PATTERNS: Record<ParameterType, { pattern: RegExp; example: string }> = {
+  amount: { pattern: /^\d+(\.\d{1,2})?$/, example: '"80.00"' },
+  rate: { pattern: /^(0(\.\d+)?|1(\.0+)?)$/, example: '"0.05"' },
+  decimal: { pattern: /^\d+(\.\d+)?$/, example: '"40"' },
+  text: { pattern: /^.+$/s, example: '"DE-NORTH"' },
+};
 
-const idSchema = z
-  .string()
-  .trim()
-  .min(1, { error: 'must not be empty' })
-  .max(64, { error: 'must be at most 64 characters long' });
-
-const labelSchema = z.string().trim().min(1, { error: 'must not be empty' });
-
-/** Builds the message for a value outside an enumeration, for example an unknown product category. */
-function unknownValueMessage(noun: string, values: readonly string[]) {
-  return (issue: { input?: unknown }): string =>
-    issue.input === undefined
-      ? 'is missing'
-      : `unknown ${noun} ${JSON.stringify(issue.input)}; use one of ${values.join(', ')}`;
+/** Returns why `value` is not a valid value of a parameter of `type`, or undefined when it is. */
+export function checkParameterValue(type: ParameterType, value: unknown): string | undefined {
+  const { pattern, example } = PARAMETER_PATTERNS[type];
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    const article = type === 'amount' ? 'an' : 'a';
+    return `must be ${article} ${type} written as a string, such as ${example}, not ${JSON.stringify(value)}`;
+  }
+  return undefined;
 }
 
-const categorySchema = z.enum(PRODUCT_CATEGORIES, {
-  error: unknownValueMessage('product category', PRODUCT_CATEGORIES),
-});
-
-const payableStateSchema = z
-  .enum(ORDER_STATES, { error: unknownValueMessage('order state', ORDER_STATES) })
-  .refine((state) => !TERMINAL_STATES.includes(state), {
-    error: (issue) => `cannot pay on ${JSON.stringify(issue.input)}, which ends the order; use a progress state`,
+const parameterSchema = z
+  .strictObject({
+    type: z.enum(PARAMETER_TYPES, { error: unknownValueMessage('parameter type', PARAMETER_TYPES) }),
+    default: z.string().optional(),
+    description: labelSchema.optional(),
+  })
+  .superRefine((parameter, context) => {
+    if (parameter.default === undefined) return;
+    const problem = checkParameterValue(parameter.type, parameter.default);
+    if (problem !== undefined) context.addIssue({ code: 'custom', path: ['default'], message: problem });
   });
-
-const amountSchema = z.string().regex(/^\d+(\.\d{1,2})?$/, {
-  error: 'must be a non-negative amount with at most two fraction digits, such as "30.00"',
-});
-
-const unitRateSchema = z
-  .string()
-  .regex(/^(0(\.\d+)?|1(\.0+)?)$/, { error: 'must be a decimal string from 0 to 1, such as "0.05"' });
-
-const shareSchema = z
-  .string()
-  .regex(/^(0(\.\d+)?|1(\.0+)?)$/, { error: 'must be a decimal string greater than 0 and at most 1, such as "0.40"' })
-  .refine((share) => /[1-9]/.test(share), { error: 'must be greater than 0; remove a payment share of 0' });
-
-const paymentSchema = z
-  .array(z.strictObject({ state: payableStateSchema, share: shareSchema }))
-  .min(1, { error: 'must list at least one payment share, such as [{ "state": "validated", "share": "1" }]' })
-  .superRefine(checkPaymentShares);
-
-const categoriesSchema = z
-  .array(categorySchema)
-  .min(1, { error: 'must list at least one product category' })
-  .superRefine(checkUniqueCategories);
-
-const ruleBaseShape = { id: idSchema, label: labelSchema, categories: categoriesSchema };
-
-const tierSchema = z.strictObject({
-  from: z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }),
-  to: z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).optional(),
-  amount: amountSchema.optional(),
-  rate: unitRateSchema.optional(),
-});
-
-const percentageOfValueRuleSchema = z.strictObject({
-  ...ruleBaseShape,
-  kind: z.literal('percentage_of_value'),
-  rate: unitRateSchema,
-  payment: paymentSchema,
-});
-
-const fixedPerOrderRuleSchema = z.strictObject({
-  ...ruleBaseShape,
-  kind: z.literal('fixed_per_order'),
-  amount: amountSchema,
-  payment: paymentSchema,
-});
-
-const fixedPerUnitRuleSchema = z.strictObject({
-  ...ruleBaseShape,
-  kind: z.literal('fixed_per_unit'),
-  amountPerUnit: amountSchema,
-  payment: paymentSchema,
-});
-
-const tieredRuleSchema = z.strictObject({
-  ...ruleBaseShape,
-  kind: z.literal('tiered'),
-  countState: payableStateSchema,
-  mode: z.enum(TIER_MODES, { error: unknownValueMessage('tier mode', TIER_MODES) }),
-  tiers: z.array(tierSchema).min(1, { error: 'must list at least one tier' }).superRefine(checkTiers),
-});
-
-const planRuleSchema = z.discriminatedUnion(
-  'kind',
-  [percentageOfValueRuleSchema, fixedPerOrderRuleSchema, fixedPerUnitRuleSchema, tieredRuleSchema],
-  {
-    error: (issue) => (issue.code === 'invalid_union' ? unknownRuleKindMessage(issue.input) : undefined),
-  },
-);
-
-function unknownRuleKindMessage(rule: unknown): string {
-  const kind = rule !== null && typeof rule === 'object' && 'kind' in rule ? rule.kind : undefined;
-  return unknownValueMessage('rule kind', RULE_KINDS)({ input: kind });
-}
 
 const dayCountSchema = z
   .number()
@@ -218,34 +101,131 @@ const monthCountSchema = z
   .int({ error: 'must be a whole number of months' })
   .min(0, { error: 'must not be negative' });
 
-/** Schema of a plan definition. Parsing fills in the defaults of coolingOffDays and clawbackMonths. */
-export const planDefinitionSchema = z.strictObject({
-  coolingOffDays: dayCountSchema.default(14),
-  clawbackMonths: monthCountSchema.default(6),
-  rules: z.array(planRuleSchema).min(1, { error: 'must list at least one rule' }).superRefine(checkUniqueRuleIds),
-});
+/** Schema of a plan definition template. Parsing fills in the defaults of the optional members. */
+export const planDefinitionSchema = z
+  .strictObject({
+    coolingOffDays: dayCountSchema.default(14),
+    clawbackMonths: monthCountSchema.default(6),
+    parameters: z.record(nameSchema, parameterSchema).default({}),
+    attributes: z
+      .record(
+        z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: 'must be a CRM field API name, such as Campaign__c' }),
+        z.enum(ATTRIBUTE_TYPES, { error: unknownValueMessage('attribute type', ATTRIBUTE_TYPES) }),
+      )
+      .default({}),
+    metrics: metricsSchema.default({}),
+    rules: z.array(planRuleSchema).min(1, { error: 'must list at least one rule' }).superRefine(checkUniqueRuleIds),
+    limits: z.strictObject({ periodCap: amountSchema.optional(), periodFloor: amountSchema.optional() }).optional(),
+  })
+  .superRefine(checkDefinitionReferences);
 
 // Compile-time check that the schema produces exactly the documented PlanDefinition shape.
-const _schemaMatchesType: z.ZodType<PlanDefinition> = planDefinitionSchema;
+const _schemaMatchesType: z.ZodType<PlanDefinition, z.input<typeof planDefinitionSchema>> = planDefinitionSchema;
+
+/** A definition as written, before parsing fills in the defaults of its optional members. */
+export type PlanDefinitionInput = z.input<typeof planDefinitionSchema>;
+
+/** Parameter values of one plan assignment, by parameter name. */
+export type ParameterValues = Readonly<Record<string, string>>;
 
 /**
- * Validates a plan definition, given as parsed JSON or as JSON text, and returns it with defaults
- * filled in. Throws PlanValidationError listing every problem with its path, for example
- * `rules[2].tiers[1].from: tiers overlap with tier 0 (1-20); start this tier at 21, right after the
- * previous tier ends`.
+ * Returns the values of every declared parameter: the assignment's value, else the default. Lists
+ * a problem for each missing value, invalid value and value of an undeclared parameter.
  */
-export function parsePlanDefinition(json: unknown): PlanDefinition {
-  let input = json;
-  if (typeof json === 'string') {
-    const parsed = parseJsonText(json);
-    if (!parsed.success) {
-      throw new PlanValidationError([parsed.issue]);
+export function resolveParameterValues(
+  parameters: Readonly<Record<string, ParameterDeclaration>>,
+  values: ParameterValues,
+): { values: Record<string, string>; issues: ValidationIssue[] } {
+  const resolved: Record<string, string> = {};
+  const issues: ValidationIssue[] = [];
+  for (const [name, declaration] of Object.entries(parameters)) {
+    const value = Object.hasOwn(values, name) ? values[name] : declaration.default;
+    if (value === undefined) {
+      issues.push({
+        path: `parameters.${name}`,
+        message: `has no default and the assignment gives no value; add "${name}" to the assignment's parameters`,
+      });
+      continue;
     }
-    input = parsed.data;
+    const problem = checkParameterValue(declaration.type, value);
+    if (problem !== undefined) {
+      issues.push({ path: `parameters.${name}`, message: `value from the assignment ${problem}` });
+      continue;
+    }
+    resolved[name] = value;
   }
-  const result = validateWithSchema(planDefinitionSchema, input);
-  if (!result.success) {
-    throw new PlanValidationError(result.issues);
+  for (const name of Object.keys(values)) {
+    if (!Object.hasOwn(parameters, name)) {
+      const known = Object.keys(parameters).join(', ') || 'none';
+      issues.push({
+        path: `parameters.${name}`,
+        message: `the assignment gives a value for "${name}", which the plan does not declare; declared: ${known}`,
+      });
+    }
   }
-  return result.data;
+  return { values: resolved, issues };
+}
+
+/** Replaces every "${name}" string anywhere in `value` with the parameter's value. */
+function fillPlaceholders(value: unknown, values: Readonly<Record<string, string>>): unknown {
+  const name = placeholderName(value);
+  if (name !== undefined) {
+    return Object.hasOwn(values, name) ? values[name] : value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((item) => fillPlaceholders(item, values));
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillPlaceholders(item, values)]));
+  }
+  return value;
+}
+
+function toJsonInput(json: unknown): unknown {
+  if (typeof json !== 'string') return json;
+  const parsed = parseJsonText(json);
+  if (!parsed.success) {
+    throw new PlanValidationError([parsed.issue]);
+  }
+  return parsed.data;
+}
+
+/**
+ * Validates a plan definition template without filling in parameters. Returns the template with
+ * defaults filled in, or every problem with its path.
+ */
+export function validatePlanTemplate(
+  json: unknown,
+): { success: true; data: PlanDefinition } | { success: false; issues: ValidationIssue[] } {
+  return validateWithSchema(planDefinitionSchema, json);
+}
+
+/**
+ * Validates a plan definition, given as parsed JSON or as JSON text, fills in the assignment's
+ * parameter values and the defaults, and returns the complete definition. Throws
+ * PlanValidationError listing every problem with its path, for example `rules[2].tiers[1].from:
+ * tiers overlap with tier 0 (1-20); start this tier at 21, right after the previous tier ends`.
+ */
+export function parsePlanDefinition(json: unknown, parameterValues: ParameterValues = {}): PlanDefinition {
+  const template = validatePlanTemplate(toJsonInput(json));
+  if (!template.success) {
+    throw new PlanValidationError(template.issues);
+  }
+  const parameters = resolveParameterValues(template.data.parameters, parameterValues);
+  if (parameters.issues.length > 0) {
+    throw new PlanValidationError(parameters.issues);
+  }
+  if (Object.keys(parameters.values).length === 0) {
+    return template.data;
+  }
+  const filled = validateWithSchema(planDefinitionSchema, fillPlaceholders(template.data, parameters.values));
+  if (!filled.success) {
+    const given = Object.entries(parameters.values)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(', ');
+    throw new PlanValidationError(
+      filled.issues.map((issue) => ({ ...issue, message: `${issue.message} (with the parameters ${given})` })),
+    );
+  }
+  return filled.data;
 }

@@ -7,7 +7,7 @@
 import { Decimal } from 'decimal.js';
 
 import type { OrderState, PartnerKind, ProductCategory, TaxProfile } from '../../domain/model.js';
-import type { OrderEventInput } from '../../store/order-events.js';
+import type { OrderEventInput } from '../../domain/orders/order-event-schema.js';
 import type { PartnerInput, ProductInput } from '../../store/reference-data.js';
 import type {
   AccountRecord,
@@ -206,6 +206,41 @@ export function mapOrderStateEvents(
     occurredAt: fieldReader('OrderHistory', row.Id).dateTime('CreatedDate', row.CreatedDate),
   }));
   return [firstEvent, ...changes];
+}
+
+/**
+ * Maps every order to its events with `mapOrderStateEvents` and sorts all events by time, as a CRM
+ * change feed delivers them. Throws SalesforceMappingError as `mapOrderStateEvents` does.
+ */
+export function mapOrderRecordsToEvents(
+  orders: readonly OrderRecord[],
+  items: readonly OrderItemRecord[],
+  histories: readonly OrderHistoryRecord[],
+): OrderEventInput[] {
+  const itemsByOrder = groupBy(items, (item) => item.OrderId);
+  const historiesByOrder = groupBy(histories, (history) => history.OrderId);
+  const events = orders.flatMap((order) =>
+    mapOrderStateEvents(order, itemsByOrder.get(order.Id) ?? [], historiesByOrder.get(order.Id) ?? []),
+  );
+  // The mapping writes occurredAt in UTC with a "Z", so text order is time order. The sort is stable,
+  // which keeps an order's first event ahead of a change recorded in the same millisecond.
+  return events.sort((left, right) => compareText(left.occurredAt, right.occurredAt));
+}
+
+function compareText(left: string, right: string): number {
+  if (left < right) return -1;
+  if (left > right) return 1;
+  return 0;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }
 
 function mapOrderFields(order: OrderRecord, items: readonly OrderItemRecord[]): NonNullable<OrderEventInput['order']> {

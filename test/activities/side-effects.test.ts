@@ -21,7 +21,8 @@ import { startOutboxServer, type OutboxServer } from '../../integrations/mail/ou
 import { LocalSupplierInvoiceGateway } from '../../integrations/sap/local-gateway.js';
 import type { SupplierInvoiceGateway } from '../../integrations/sap/gateway.js';
 import { ingestOrderEvents, type OrderEventInput } from '../../store/order-events.js';
-import { upsertPartners, upsertPlans, upsertProducts } from '../../store/reference-data.js';
+import { upsertPlans } from '../../store/plans.js';
+import { upsertPartners, upsertProducts } from '../../store/reference-data.js';
 import { startTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 const PERIOD = { periodId: '2026-11', startsAt: '2026-11-01T00:00:00.000Z', endsAt: '2026-12-01T00:00:00.000Z' };
@@ -90,7 +91,10 @@ describe('pay period activities', () => {
         taxProfile,
       })),
     );
-    await upsertPlans(database.prisma, [DEMO_PLANS[0]!]);
+    await upsertPlans(
+      database.prisma,
+      DEMO_PLANS.filter((plan) => plan.id === 'sales-agents-2026'),
+    );
     await ingestOrderEvents(database.prisma, [
       signed('801A', 'P00001', '2026-10-20T09:00:00Z'),
       state('801A', 'validated', '2026-11-03T09:00:00Z'),

@@ -6,7 +6,7 @@ import type { PayPeriodPort } from '../../api/ports.js';
 import type { PayPeriodClient } from '../../client/pay-period-client.js';
 import { toOpenApiPath } from '../../api/openapi.js';
 import { startApiServer } from '../../api/server.js';
-import { ADMIN_KEY, API_KEYS, startApiTestContext, type ApiTestContext } from './support.js';
+import { ADMIN_KEY, API_KEYS, startApiTestContext, TAX_RULES, type ApiTestContext } from './support.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -24,6 +24,7 @@ const EXPECTED_OPERATIONS = [
   'post /api/v1/periods/{periodId}/reject',
   'post /api/v1/plans',
   'get /api/v1/plans',
+  'post /api/v1/simulations',
   'get /api/v1/periods/{periodId}/statements',
   'get /api/v1/statements/{statementId}',
   'get /api/v1/statements/{statementId}/pdf',
@@ -181,6 +182,7 @@ describe('API app', () => {
       apiKeys: API_KEYS,
       logger: pino({ level: 'silent' }),
       renderPdf: async () => new Uint8Array(),
+      taxRules: TAX_RULES,
     });
 
     expect(operations.map((operation) => `${operation.method} ${toOpenApiPath(operation.path)}`)).toEqual(

@@ -3,12 +3,15 @@
  * port (Temporal is tested elsewhere), API keys of every role, a log captured in memory, and rows
  * inserted directly with Prisma.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { DecisionRecord } from '../../activities/types.js';
 import { createApp, type ApiDependencies } from '../../api/app.js';
 import type { PayPeriodPort, PayPeriodStatus } from '../../api/ports.js';
-import { parseApiKeys } from '../../config/config.js';
+import { parseApiKeys, projectRoot } from '../../config/config.js';
+import { parseTaxRuleSet } from '../../domain/tax/rates.js';
 import type { PrismaClient } from '../../store/prisma.js';
 import { recordDecision } from '../../store/decisions.js';
 import type { ApproveRequest, RejectRequest } from '../../workflows/messages.js';
@@ -161,9 +164,17 @@ export interface ApiTestContext {
 /** Bytes that renderPdf returns in tests: a minimal PDF header and trailer. */
 export const RENDERED_PDF = Buffer.from('%PDF-1.7\n% rendered in test\n%%EOF\n', 'latin1');
 
+/** The tax-rate file that the app and `incentra simulate` use when INCENTRA_TAX_RATES_FILE is unset. */
+export const TAX_RATES_FILE = path.join(projectRoot(), 'data', 'tax-rates.json');
+
+/** The tax rules of TAX_RATES_FILE, which the test app uses. */
+export const TAX_RULES = parseTaxRuleSet(readFileSync(TAX_RATES_FILE, 'utf8'));
+
 /** Starts a database and an app over it. `overrides` replace dependencies such as renderPdf or bodyLimit. */
 export async function startApiTestContext(
-  overrides: Partial<Pick<ApiDependencies, 'renderPdf' | 'onEventsAccepted' | 'bodyLimit'>> = {},
+  overrides: Partial<
+    Pick<ApiDependencies, 'renderPdf' | 'onEventsAccepted' | 'bodyLimit' | 'simulationBodyLimit'>
+  > = {},
 ): Promise<ApiTestContext> {
   const database = await startTestDatabase();
   const payPeriods = new InMemoryPayPeriods(database.prisma);
@@ -184,6 +195,7 @@ export async function startApiTestContext(
     payPeriods,
     apiKeys: API_KEYS,
     logger,
+    taxRules: TAX_RULES,
     renderPdf: async (statementId) => {
       rendered.push(statementId);
       return new Uint8Array(RENDERED_PDF);

@@ -238,7 +238,13 @@ describe('generateDemoData', () => {
   });
 
   it('includes plans that pass plan validation', () => {
-    expect(data.plans.map((plan) => plan.id)).toEqual(['sales-partners-2026', 'outbound-2026', 'field-force-2026']);
+    expect(data.plans.map((plan) => plan.id)).toEqual([
+      'agencies-2026',
+      'installers-2026',
+      'outbound-2026',
+      'sales-agents-2026',
+      'technicians-2026',
+    ]);
     for (const plan of data.plans) {
       for (const version of plan.versions) {
         expect(() => parsePlanDefinition(version.definition), version.id).not.toThrow();

@@ -30,7 +30,7 @@ describe('loadDemoData', () => {
   it('loads partners, products and plans', async () => {
     expect(first.partners).toBe(60);
     expect(first.products).toBe(data.products.length);
-    expect(first.plans).toBe(3);
+    expect(first.plans).toBe(5);
     expect(await database.prisma.partner.count()).toBe(60);
     expect(await database.prisma.planAssignment.count()).toBe(60);
   });

@@ -5,16 +5,18 @@ import { DEMO_PLANS } from '../../demo/plans.js';
 import { PlanValidationError } from '../../domain/errors.js';
 import { mapAccountToPartner } from '../../integrations/salesforce/mapping.js';
 import {
-  DuplicateReferenceIdError,
+  DoubleAssignmentError,
   OverlappingPlanVersionsError,
   PlanVersionInUseError,
+  upsertPlans,
+  type PlanInput,
+} from '../../store/plans.js';
+import {
+  DuplicateReferenceIdError,
   UnknownParentPartnerError,
   upsertPartners,
-  upsertPlans,
   upsertProducts,
   type PartnerInput,
-  type PlanInput,
-  type PlanVersionInput,
 } from '../../store/reference-data.js';
 import { startTestDatabase, type TestDatabase } from '../support/postgres.js';
 
@@ -29,6 +31,9 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
+  await database.prisma.commissionLine.deleteMany();
+  await database.prisma.statement.deleteMany();
+  await database.prisma.payPeriod.deleteMany();
   await database.prisma.planAssignment.deleteMany();
   await database.prisma.planVersion.deleteMany();
   await database.prisma.plan.deleteMany();
@@ -82,9 +87,11 @@ function plan(definitionAmount: string): PlanInput {
         },
       },
     ],
-    assignTo: ['agency', 'sales_agent'],
+    assignments: [{ kinds: ['agency', 'sales_agent'], effectiveFrom: '2026-01-01' }],
   };
 }
+
+type PlanVersionInput = PlanInput['versions'][number];
 
 /** Returns a copy of the first version of `plan('80.00')` with another id, number and date range. */
 function version(id: string, number: number, effectiveFrom: string, effectiveTo: string | null): PlanVersionInput {
@@ -178,12 +185,52 @@ describe('upsertPlans', () => {
     const first = await upsertPlans(database.prisma, [plan('80.00')]);
     const second = await upsertPlans(database.prisma, [plan('80.00')]);
 
-    expect(first).toEqual({ plans: 1, versions: 1, assignmentsCreated: 2 });
-    expect(second.assignmentsCreated).toBe(0);
+    expect(first).toEqual({ plans: 1, versions: 1, assignments: 2 });
+    expect(second.assignments).toBe(2);
     const assignments = await database.prisma.planAssignment.findMany({ orderBy: { partnerId: 'asc' } });
     expect(assignments.map((assignment) => assignment.partnerId)).toEqual(['P00001', 'P00002']);
     expect(assignments[0]?.effectiveFrom.toISOString()).toBe('2026-01-01T00:00:00.000Z');
     expect(assignments[0]?.effectiveTo).toBeNull();
+  });
+
+  it('stores the parameter values of the entry that names a partner', async () => {
+    const template = plan('${amount}');
+    template.versions[0]!.definition.parameters = { amount: { type: 'amount', default: '80.00' } };
+    template.assignments = [
+      { kinds: ['agency', 'sales_agent'], effectiveFrom: '2026-01-01' },
+      { partners: ['P00002'], effectiveFrom: '2026-11-16', effectiveTo: '2026-12-31', parameters: { amount: '95.00' } },
+    ];
+
+    await upsertPlans(database.prisma, [template]);
+
+    const rows = await database.prisma.planAssignment.findMany({ orderBy: { partnerId: 'asc' } });
+    expect(rows.map((row) => [row.partnerId, row.parameters])).toEqual([
+      ['P00001', {}],
+      ['P00002', { amount: '95.00' }],
+    ]);
+    expect(rows[1]?.effectiveFrom.toISOString()).toBe('2026-11-16T00:00:00.000Z');
+    expect(rows[1]?.effectiveTo?.toISOString()).toBe('2026-12-31T00:00:00.000Z');
+  });
+
+  it('raises for a partner assigned by two plans and stores nothing', async () => {
+    await upsertPlans(database.prisma, [plan('80.00')]);
+    const other = {
+      ...plan('70.00'),
+      id: 'other-plan',
+      versions: [version('other-plan-v1', 1, '2026-01-01', null)],
+      assignments: [{ partners: ['P00002'], effectiveFrom: '2026-11-01' }],
+    };
+
+    const error = await upsertPlans(database.prisma, [other]).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(DoubleAssignmentError);
+    expect((error as DoubleAssignmentError).issues[0]).toMatchObject({ planId: 'other-plan', path: 'assignments[0]' });
+    expect((error as DoubleAssignmentError).issues[0]?.message).toBe(
+      'assigns partner P00002 from 2026-11-01 on, but plan test-plan assigns that partner too; a partner can have ' +
+        'only one plan on a day',
+    );
+    expect(await database.prisma.plan.count()).toBe(1);
+    expect(await database.prisma.planAssignment.count()).toBe(2);
   });
 
   it('updates a version no calculation has used', async () => {
@@ -202,7 +249,9 @@ describe('upsertPlans', () => {
       data: { usedAt: new Date('2026-12-01T10:00:00Z') },
     });
 
-    const error = await upsertPlans(database.prisma, [{ ...plan('90.00'), name: 'Renamed' }]).catch((caught) => caught);
+    const error = await upsertPlans(database.prisma, [{ ...plan('90.00'), name: 'Renamed' }]).catch(
+      (caught: unknown) => caught,
+    );
 
     expect(error).toBeInstanceOf(PlanVersionInUseError);
     expect(error).toMatchObject({ planId: 'test-plan', versionId: 'test-plan-v1', usedAt: '2026-12-01T10:00:00.000Z' });
@@ -219,33 +268,72 @@ describe('upsertPlans', () => {
     await expect(upsertPlans(database.prisma, [plan('80.00')])).resolves.toMatchObject({ plans: 1 });
   });
 
-  it('raises for an invalid definition', async () => {
-    const invalid = plan('80.00');
-    invalid.versions[0]!.definition.rules = [];
+  it('ends a used version and adds the next one', async () => {
+    await upsertPlans(database.prisma, [plan('80.00')]);
+    await database.prisma.planVersion.update({ where: { id: 'test-plan-v1' }, data: { usedAt: new Date() } });
+    await paidBy('test-plan-v1', '2026-11');
+    const next = {
+      ...plan('80.00'),
+      versions: [
+        version('test-plan-v1', 1, '2026-01-01', '2026-11-30'),
+        { ...version('test-plan-v2', 2, '2026-12-01', null), definition: plan('95.00').versions[0]!.definition },
+      ],
+    };
 
-    await expect(upsertPlans(database.prisma, [invalid])).rejects.toThrow(PlanValidationError);
-    expect(await database.prisma.plan.count()).toBe(0);
+    await expect(upsertPlans(database.prisma, [next])).resolves.toMatchObject({ versions: 2 });
+    const first = await database.prisma.planVersion.findUniqueOrThrow({ where: { id: 'test-plan-v1' } });
+    expect(first.effectiveTo?.toISOString()).toBe('2026-11-30T00:00:00.000Z');
   });
 
-  it('raises for overlapping versions and stores nothing', async () => {
+  it('raises for ending a used version inside a paid period', async () => {
+    await upsertPlans(database.prisma, [plan('80.00')]);
+    await database.prisma.planVersion.update({ where: { id: 'test-plan-v1' }, data: { usedAt: new Date() } });
+    await paidBy('test-plan-v1', '2026-11');
+    const next = {
+      ...plan('80.00'),
+      versions: [
+        version('test-plan-v1', 1, '2026-01-01', '2026-11-15'),
+        version('test-plan-v2', 2, '2026-11-16', null),
+      ],
+    };
+
+    const error = await upsertPlans(database.prisma, [next]).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(PlanVersionInUseError);
+    expect((error as Error).message).toContain('it cannot end before 2026-11-30, the last day of a pay period it paid');
+    expect(await database.prisma.planVersion.count()).toBe(1);
+  });
+
+  it('raises for an invalid definition and keeps the stored version', async () => {
+    await upsertPlans(database.prisma, [plan('80.00')]);
+    const invalid = plan('90.00');
+    invalid.versions[0]!.definition.rules = [];
+
+    const error = await upsertPlans(database.prisma, [invalid]).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(PlanValidationError);
+    expect((error as PlanValidationError).issues).toEqual([
+      { path: 'versions[0].definition.rules', message: 'plan test-plan: must list at least one rule' },
+    ]);
+    const version = await database.prisma.planVersion.findUniqueOrThrow({ where: { id: 'test-plan-v1' } });
+    expect(version.definition).toMatchObject({ rules: [{ amount: '80.00' }] });
+  });
+
+  it('raises for overlapping versions in one file and stores nothing', async () => {
     const overlapping = {
       ...plan('80.00'),
       versions: [version('test-plan-v2', 2, '2026-12-01', null), version('test-plan-v1', 1, '2026-01-01', null)],
     };
 
-    const error = await upsertPlans(database.prisma, [overlapping]).catch((caught) => caught);
+    const error = await upsertPlans(database.prisma, [overlapping]).catch((caught: unknown) => caught);
 
-    expect(error).toBeInstanceOf(OverlappingPlanVersionsError);
-    expect(error).toMatchObject({
-      planId: 'test-plan',
-      earlier: { id: 'test-plan-v1', version: 1, effectiveFrom: '2026-01-01', effectiveTo: null },
-      later: { id: 'test-plan-v2', version: 2, effectiveFrom: '2026-12-01', effectiveTo: null },
+    expect(error).toBeInstanceOf(PlanValidationError);
+    expect((error as PlanValidationError).issues[0]).toEqual({
+      path: 'versions[0].effectiveFrom',
+      message:
+        'plan test-plan: overlaps versions[1] (test-plan-v1, 2026-01-01 with no end); end that version on the day ' +
+        'before 2026-12-01',
     });
-    expect((error as Error).message).toBe(
-      'versions test-plan-v1 (version 1, 2026-01-01 to open end) and test-plan-v2 (version 2, 2026-12-01 to ' +
-        'open end) of plan test-plan overlap, so both would pay on the same days; set effectiveTo of test-plan-v1 ' +
-        'to 2026-11-30 or earlier',
-    );
     expect(await database.prisma.plan.count()).toBe(0);
     expect(await database.prisma.planVersion.count()).toBe(0);
     expect(await database.prisma.planAssignment.count()).toBe(0);
@@ -255,48 +343,45 @@ describe('upsertPlans', () => {
     await upsertPlans(database.prisma, [plan('80.00')]);
     const next = { ...plan('80.00'), versions: [version('test-plan-v2', 2, '2026-12-01', '2027-06-30')] };
 
-    const error = await upsertPlans(database.prisma, [next]).catch((caught) => caught);
+    const error = await upsertPlans(database.prisma, [next]).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(OverlappingPlanVersionsError);
     expect(error).toMatchObject({ earlier: { id: 'test-plan-v1' }, later: { id: 'test-plan-v2' } });
+    expect((error as Error).message).toBe(
+      'versions test-plan-v1 (version 1, 2026-01-01 to open end) and test-plan-v2 (version 2, 2026-12-01 to ' +
+        '2027-06-30) of plan test-plan overlap, so both would pay on the same days; set effectiveTo of test-plan-v1 ' +
+        'to 2026-11-30 or earlier',
+    );
     const versions = await database.prisma.planVersion.findMany();
     expect(versions.map((stored) => stored.id)).toEqual(['test-plan-v1']);
     expect(await database.prisma.planAssignment.count()).toBe(2);
   });
 
-  it('treats effectiveTo as inclusive', async () => {
-    const sharedDay = {
+  it('reports a gap between versions', async () => {
+    const gap = {
       ...plan('80.00'),
       versions: [
-        version('test-plan-v1', 1, '2026-01-01', '2026-12-01'),
-        version('test-plan-v2', 2, '2026-12-01', null),
+        version('test-plan-v1', 1, '2026-01-01', '2026-11-30'),
+        version('test-plan-v2', 2, '2026-12-02', null),
       ],
     };
 
-    await expect(upsertPlans(database.prisma, [sharedDay])).rejects.toThrow(OverlappingPlanVersionsError);
+    await expect(upsertPlans(database.prisma, [gap])).rejects.toThrow(
+      'gap in effective dates: no version applies from 2026-12-01 to the day before 2026-12-02',
+    );
   });
 
-  it('reports a version inside another one', async () => {
-    const nested = {
+  it('accepts equal date ranges in plans for different partners', async () => {
+    const other = {
       ...plan('80.00'),
-      versions: [
-        version('test-plan-v3', 3, '2027-01-01', null),
-        version('test-plan-v2', 2, '2026-03-01', '2026-03-31'),
-        version('test-plan-v1', 1, '2026-01-01', '2026-12-31'),
-      ],
+      id: 'other-plan',
+      versions: [version('other-plan-v1', 1, '2026-01-01', null)],
+      assignments: [{ kinds: ['installer' as const], effectiveFrom: '2026-01-01' }],
     };
-
-    const error = await upsertPlans(database.prisma, [nested]).catch((caught) => caught);
-
-    expect(error).toMatchObject({ earlier: { id: 'test-plan-v1' }, later: { id: 'test-plan-v2' } });
-  });
-
-  it('accepts equal date ranges in different plans', async () => {
-    const other = { ...plan('80.00'), id: 'other-plan', versions: [version('other-plan-v1', 1, '2026-01-01', null)] };
 
     const result = await upsertPlans(database.prisma, [plan('80.00'), other]);
 
-    expect(result).toMatchObject({ plans: 2, versions: 2 });
+    expect(result).toMatchObject({ plans: 2, versions: 2, assignments: 3 });
   });
 
   it('accepts adjacent versions after shortening one', async () => {
@@ -311,7 +396,7 @@ describe('upsertPlans', () => {
 
     const result = await upsertPlans(database.prisma, [adjacent]);
 
-    expect(result).toEqual({ plans: 1, versions: 2, assignmentsCreated: 2 });
+    expect(result).toEqual({ plans: 1, versions: 2, assignments: 4 });
     const first = await database.prisma.planVersion.findUniqueOrThrow({ where: { id: 'test-plan-v1' } });
     expect(first.effectiveTo?.toISOString()).toBe('2026-11-30T00:00:00.000Z');
   });
@@ -320,7 +405,7 @@ describe('upsertPlans', () => {
     const inverted = { ...plan('80.00'), versions: [version('test-plan-v1', 1, '2026-06-01', '2026-05-31')] };
 
     await expect(upsertPlans(database.prisma, [inverted])).rejects.toThrow(
-      'plan version test-plan-v1 ends on 2026-05-31 before it starts on 2026-06-01',
+      'plan test-plan: ends on 2026-05-31, before it starts on 2026-06-01',
     );
     expect(await database.prisma.plan.count()).toBe(0);
   });
@@ -328,7 +413,53 @@ describe('upsertPlans', () => {
   it('stores the demo plans', async () => {
     const result = await upsertPlans(database.prisma, structuredClone([...DEMO_PLANS]));
 
-    expect(result.plans).toBe(3);
-    expect(result.assignmentsCreated).toBe(3);
+    expect(result.plans).toBe(5);
+    // P00001 is an agency, P00002 a sales agent and P00003 an installer.
+    expect(result.assignments).toBe(3);
   });
 });
+
+/** Stores a statement of the period with one line of the plan version, as a calculation would. */
+async function paidBy(planVersionId: string, periodId: string): Promise<void> {
+  const [year, month] = periodId.split('-').map(Number) as [number, number];
+  await database.prisma.payPeriod.create({
+    data: {
+      id: periodId,
+      startsAt: new Date(Date.UTC(year, month - 1, 1)),
+      endsAt: new Date(Date.UTC(year, month, 1)),
+      stage: 'awaiting_approval',
+      workflowId: `pay-period-${periodId}`,
+    },
+  });
+  await database.prisma.statement.create({
+    data: {
+      id: `${periodId}-P00002`,
+      periodId,
+      partnerId: 'P00002',
+      runNumber: 1,
+      status: 'draft',
+      currency: 'EUR',
+      netCommission: '80.00',
+      vatAmount: '15.20',
+      grossAmount: '95.20',
+      withholdingAmount: '0.00',
+      contributionAgent: '0.00',
+      contributionPrincipal: '0.00',
+      payableAmount: '95.20',
+      taxes: [],
+      lines: {
+        create: [
+          {
+            lineNumber: 1,
+            kind: 'commission',
+            planVersionId,
+            ruleId: 'supply',
+            amount: '80.00',
+            description: 'Electricity contract',
+            explanation: {},
+          },
+        ],
+      },
+    },
+  });
+}

@@ -1,10 +1,9 @@
 /**
- * A one-version plan file for tests: a wallbox promotion for agencies and sales agents in November
- * 2026. The amount is on line 15 and the payment share on line 18, which the tests of error positions use.
+ * A one-version plan file for tests: a wallbox promotion for two partners in November 2026. The amount is on line 15 and the payment share on line 18, which the tests of error positions use.
  */
 export const WALLBOX_PLAN_YAML = `id: promo-wallbox
 name: Wallbox promotion
-assignTo: [agency, sales_agent]
+# Assigned to two partners for the promotion's three weeks.
 versions:
   - id: promo-wallbox-v1
     version: 1
@@ -20,4 +19,8 @@ versions:
           payment:
             - state: validated
               share: "1"
+assignments:
+  - partners: [P00002, P00003]
+    effectiveFrom: 2026-11-01
+    effectiveTo: 2026-11-21
 `;

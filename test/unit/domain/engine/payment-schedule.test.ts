@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { calculatePeriod } from '../../../../domain/engine/calculate.js';
-import type { PreviousPayment } from '../../../../domain/model.js';
+import type { OrderState, PreviousPayment } from '../../../../domain/model.js';
 import {
   buildAssignment,
   buildInput,
@@ -33,9 +33,9 @@ describe('payment shares across periods', () => {
     expect(lineAmounts(october)).toEqual(['32.00']);
 
     const paidInOctober: PreviousPayment[] = october.lines.map((line) => ({
-      orderId: line.orderId,
+      orderId: line.orderId as string,
       ruleId: line.ruleId,
-      state: line.explanation.state,
+      state: line.explanation.state as OrderState,
       amount: line.amount,
       planId: line.planId,
       planVersionId: line.planVersionId,
@@ -113,9 +113,9 @@ describe('payment shares of skipped states', () => {
     // October: validated implied by supply_active, 80.00 × 0.40 = 32.00; supply_active 80.00 − 32.00 = 48.00
     expect(lineAmounts(october)).toEqual(['32.00', '48.00']);
     const paidInOctober: PreviousPayment[] = october.lines.map((line) => ({
-      orderId: line.orderId,
+      orderId: line.orderId as string,
       ruleId: line.ruleId,
-      state: line.explanation.state,
+      state: line.explanation.state as OrderState,
       amount: line.amount,
       planId: line.planId,
       planVersionId: line.planVersionId,
