@@ -1,10 +1,11 @@
 /**
  * Benchmark of the calculation path on real PostgreSQL: demo data generation, ingestion of the
  * order events, loading the calculation input, the engine, storing the statements, and rendering
- * the largest statement's PDF. Prints one row per data-set size. Run with `npm run bench`;
+ * the largest statement's PDF, and a what-if run of a changed sales-agent plan against the five
+ * demo plans from the same records (`incentra simulate`). Prints one row per data-set size. Run with `npm run bench`;
  * `--sizes 22000,66000` sets the order counts.
  */
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ import { calculatePeriod } from '../domain/engine/calculate.js';
 import { parseTaxRuleSet } from '../domain/tax/rates.js';
 import { startEmbeddedPostgres } from '../embedded/postgres.js';
 import { renderStatementPdf } from '../integrations/documents/statement-pdf.js';
+import { runWhatIf, type PlanSource } from '../integrations/simulation/what-if.js';
 import { loadCalculationInput } from '../store/calculation-input.js';
 import { applyMigrations } from '../store/migrate.js';
 import { createPrismaClient } from '../store/prisma.js';
@@ -36,7 +38,21 @@ interface Row {
   lines: number;
   pdfMilliseconds: number;
   pdfLines: number;
+  whatIfSeconds: number;
   peakRssMiB: number;
+}
+
+/** Reads the demo plan files, and a draft of the sales-agent plan with a higher gas amount. */
+async function readPlanSources(): Promise<{ active: PlanSource[]; draft: PlanSource }> {
+  const dir = path.join(projectRoot(), 'examples', 'plans');
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.plan.yaml')).sort();
+  const active = await Promise.all(
+    names.map(async (name) => ({ file: path.join(dir, name), text: await readFile(path.join(dir, name), 'utf8') })),
+  );
+  const salesAgents = active.find((source) => source.file.endsWith('sales-agents.plan.yaml'))!;
+  const text = salesAgents.text.replace(/(gasAmount: \{ type: amount, default: )'60.00'/, "$1'70.00'");
+  if (text === salesAgents.text) throw new Error('the sales-agent plan has no gasAmount default of 60.00 to change');
+  return { active, draft: { file: 'draft.plan.yaml', text } };
 }
 
 function seconds(start: bigint): number {
@@ -98,6 +114,11 @@ async function measure(orders: number, port: number): Promise<Row> {
     await renderStatementPdf({ ...view, invoiceNumber: 'GS-2026-999999' });
     const pdfMilliseconds = seconds(start) * 1000;
 
+    const plans = await readPlanSources();
+    start = process.hrtime.bigint();
+    runWhatIf({ drafts: [plans.draft], active: plans.active, records: data, period: PERIOD.periodId, taxRules });
+    const whatIfSeconds = seconds(start);
+
     return {
       orders,
       partners,
@@ -111,6 +132,7 @@ async function measure(orders: number, port: number): Promise<Row> {
       lines: result.statements.reduce((count, statement) => count + statement.lines.length, 0),
       pdfMilliseconds,
       pdfLines: largest.lines.length,
+      whatIfSeconds,
       peakRssMiB: peakRss / 2 ** 20,
     };
   } finally {
@@ -148,6 +170,7 @@ const header = [
   'store s',
   'lines',
   'PDF ms (lines)',
+  'what-if s',
   'peak RSS MiB',
 ];
 process.stdout.write(`\n| ${header.join(' | ')} |\n|${header.map(() => ' --- ').join('|')}|\n`);
@@ -164,6 +187,7 @@ for (const row of rows) {
     row.storeSeconds.toFixed(2),
     row.lines,
     `${row.pdfMilliseconds.toFixed(0)} (${row.pdfLines})`,
+    row.whatIfSeconds.toFixed(2),
     row.peakRssMiB.toFixed(0),
   ];
   process.stdout.write(`| ${cells.join(' | ')} |\n`);
