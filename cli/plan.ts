@@ -2,12 +2,16 @@ import type { AssignmentEntry } from '../domain/plan/plan-file.js';
 import { planFileJsonSchema } from '../domain/plan/plan-file.js';
 import { formatPlanFileIssue, readPlanFiles } from '../integrations/plans/plan-file.js';
 
+function describeDays(from: string, to: string | null): string {
+  return to === null ? `from ${from}` : `${from} to ${to}`;
+}
+
 function describeEntry(entry: AssignmentEntry): string {
   const partners =
     entry.partners === undefined
       ? `${(entry.kinds ?? []).join('/')}${entry.territories === undefined ? '' : ` in ${entry.territories.join('/')}`}`
       : entry.partners.join('/');
-  return `${partners} from ${entry.effectiveFrom}`;
+  return `${partners} ${describeDays(entry.effectiveFrom, entry.effectiveTo)}`;
 }
 
 /**
@@ -20,7 +24,9 @@ export async function runPlanCheck(files: string[]): Promise<number> {
   const failedFiles = new Set(issues.map((issue) => issue.file));
   for (const { file, plan } of plans) {
     if (failedFiles.has(file)) continue;
-    const versions = plan.versions.map((version) => `v${version.version} from ${version.effectiveFrom}`).join(', ');
+    const versions = plan.versions
+      .map((version) => `v${version.version} ${describeDays(version.effectiveFrom, version.effectiveTo)}`)
+      .join(', ');
     const assignments = plan.assignments.map(describeEntry).join('; ');
     process.stdout.write(`ok ${file}: plan ${plan.id} (${versions}), assigned to ${assignments}\n`);
   }

@@ -121,11 +121,19 @@ export function formatSimulationTable(result: SimulationResult, showLines: boole
   const count = result.partners.length;
   out.push(totalsRow('total', `${count} partner${count === 1 ? '' : 's'}`, draft, activeTotals, difference));
   for (const warning of result.warnings) out.push(`warning ${warning.code}: ${warning.message}`);
+  for (const note of result.notes) out.push(`note: ${note}`);
   return `${out.join('\n')}\n`;
 }
 
-/** Runs the simulation and prints it. Returns the exit code: 0 when it ran, 1 for invalid input. */
+/**
+ * Runs the simulation and prints it. Returns the exit code: 0 when it ran, 1 for invalid input
+ * files, 2 when no draft plan is named.
+ */
 export async function runSimulate(options: SimulateOptions): Promise<number> {
+  if (options.plan.length === 0) {
+    process.stderr.write('incentra: name at least one draft plan file with --plan\n');
+    return 2;
+  }
   const config = loadConfig();
   const taxRules = parseTaxRuleSet(await readFile(config.taxRatesFile, 'utf8'));
   try {

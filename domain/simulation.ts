@@ -1,15 +1,15 @@
 /**
  * What-if runs: the statements of a pay period under draft plans, next to the statements under
- * the active plans, computed from given partners and orders without storing anything. The draft
- * plans replace active plans with the same id, and every partner that a draft plan assigns in the
- * period is calculated with the draft plans only.
+ * the active plans, computed from given partners and orders without storing anything. A draft plan
+ * replaces the active plan with the same id, and on the days a draft plan assigns a partner it
+ * replaces that partner's other active plans too, with a note, because storing it would be rejected.
  */
 import { calculatePeriod } from './engine/calculate.js';
 import { toPeriodAssignment, type DatedAssignment } from './engine/period-assignments.js';
 import type { PayPeriodWindow, PlanAssignmentInput } from './engine/types.js';
 import { formatAmount, parseAmount, sumAmounts } from './money.js';
 import type { CalculationWarning, CommissionLine, OrderRecord, Partner, StatementDraft } from './model.js';
-import { resolveAssignments, type PlanSetIssue } from './plan/assignments.js';
+import { resolveAssignments, subtractDays, type PlanSetIssue } from './plan/assignments.js';
 import type { PlanFile } from './plan/plan-file.js';
 import type { TaxRuleSet } from './tax/types.js';
 
@@ -47,6 +47,11 @@ export interface SimulationResult {
   totals: { draft: SimulationTotals; active: SimulationTotals; difference: SimulationTotals };
   /** Warnings of the draft run. */
   warnings: CalculationWarning[];
+  /**
+   * What the run had to assume or could not check, for example draft plans that replace active
+   * plans of other ids for some partners, which storing the drafts as they are would reject.
+   */
+  notes: string[];
 }
 
 export interface SimulationInput {
@@ -109,11 +114,7 @@ function combine(items: readonly SimulationTotals[], sign: 1 | -1 = 1): Simulati
   return result;
 }
 
-function planAssignments(
-  plans: readonly PlanFile[],
-  partners: readonly Partner[],
-  period: PayPeriodWindow,
-): PlanAssignmentInput[] {
+function datedRows(plans: readonly PlanFile[], partners: readonly Partner[]): DatedAssignment[] {
   const { rows, issues } = resolveAssignments(plans, partners);
   if (issues.length > 0) throw new SimulationAssignmentError(issues);
   const versions = new Map(
@@ -121,15 +122,74 @@ function planAssignments(
   );
   return rows.flatMap((row) => {
     const found = versions.get(row.planVersionId);
-    if (found === undefined) return [];
-    const dated: DatedAssignment = {
-      ...row,
-      planName: found.plan.name,
-      definition: found.version.definition,
-    };
-    const assignment = toPeriodAssignment(dated, period);
+    return found === undefined ? [] : [{ ...row, planName: found.plan.name, definition: found.version.definition }];
+  });
+}
+
+function forPeriod(rows: readonly DatedAssignment[], period: PayPeriodWindow): PlanAssignmentInput[] {
+  return rows.flatMap((row) => {
+    const assignment = toPeriodAssignment(row, period);
     return assignment === undefined ? [] : [assignment];
   });
+}
+
+function describePartners(ids: readonly string[]): string {
+  const listed = ids.slice(0, 5).join(', ');
+  return ids.length === 1 ? `partner ${listed}` : `${ids.length} partners (${listed}${ids.length > 5 ? ', …' : ''})`;
+}
+
+/**
+ * Returns the active rows with the days removed on which a draft row assigns the same partner, so
+ * that the draft replaces an active plan only where it applies. Adds a note per pair of plans with
+ * different ids that both assign a partner on some day.
+ */
+function replaceByDrafts(
+  activeRows: readonly DatedAssignment[],
+  draftRows: readonly DatedAssignment[],
+  notes: string[],
+): DatedAssignment[] {
+  const clashes = new Map<string, string[]>();
+  const kept = activeRows.flatMap((row) => {
+    const covering = draftRows.filter((draft) => draft.partnerId === row.partnerId);
+    const pieces = subtractDays(
+      { from: row.effectiveFrom, to: row.effectiveTo },
+      covering.map((draft) => ({ from: draft.effectiveFrom, to: draft.effectiveTo })),
+    );
+    const isCut = pieces.length !== 1 || pieces[0]?.from !== row.effectiveFrom || pieces[0]?.to !== row.effectiveTo;
+    if (isCut) {
+      for (const draft of covering) {
+        const key = JSON.stringify([draft.planId, row.planId]);
+        const ids = clashes.get(key) ?? [];
+        if (!ids.includes(row.partnerId)) ids.push(row.partnerId);
+        clashes.set(key, ids);
+      }
+    }
+    return pieces.map((days) => ({ ...row, effectiveFrom: days.from, effectiveTo: days.to }));
+  });
+  for (const [key, ids] of clashes) {
+    const [draftPlan, activePlan] = JSON.parse(key) as [string, string];
+    notes.push(
+      `draft plan ${draftPlan} replaces active plan ${activePlan} for ${describePartners(ids)} on the days both ` +
+        `assign them; storing ${draftPlan} as it is would be rejected, because a partner can have only one plan ` +
+        `on a day, so make the change a version of plan ${activePlan} or end its assignment first`,
+    );
+  }
+  return kept;
+}
+
+/** Adds a note for each attribute that a draft plan declares but no order of the period carries. */
+function noteMissingAttributes(plans: readonly PlanFile[], orders: readonly OrderRecord[], notes: string[]): void {
+  for (const plan of plans) {
+    const declared = new Set(plan.versions.flatMap((version) => Object.keys(version.definition.attributes)));
+    for (const attribute of [...declared].sort()) {
+      if (!orders.some((order) => Object.hasOwn(order.attributes, attribute))) {
+        notes.push(
+          `plan ${plan.id} declares the attribute ${attribute}, but none of the ${orders.length} orders of the ` +
+            "period has it; check the spelling against the CRM field's API name",
+        );
+      }
+    }
+  }
 }
 
 /**
@@ -138,18 +198,20 @@ function planAssignments(
  * SimulationAssignmentError when a partner would have two plans on a day.
  */
 export function simulatePeriod(input: SimulationInput): SimulationResult {
+  const notes: string[] = [];
   const draftIds = new Set(input.draftPlans.map((plan) => plan.id));
-  const activePlans = input.activePlans.filter((plan) => !draftIds.has(plan.id));
-  const draftAssignments = planAssignments(input.draftPlans, input.partners, input.period);
-  const draftPartners = new Set(draftAssignments.map((assignment) => assignment.partnerId));
-  const activeAssignments = planAssignments(input.activePlans, input.partners, input.period);
+  const otherActivePlans = input.activePlans.filter((plan) => !draftIds.has(plan.id));
+  const draftRows = datedRows(input.draftPlans, input.partners);
+  const activeAssignments = forPeriod(datedRows(input.activePlans, input.partners), input.period);
   const activePartners = new Set(activeAssignments.map((assignment) => assignment.partnerId));
-  const scenarioAssignments = [
-    ...planAssignments(activePlans, input.partners, input.period).filter(
-      (assignment) => !draftPartners.has(assignment.partnerId),
-    ),
-    ...draftAssignments,
-  ];
+  const scenarioAssignments = forPeriod(
+    [...replaceByDrafts(datedRows(otherActivePlans, input.partners), draftRows, notes), ...draftRows],
+    input.period,
+  );
+  if (!draftRows.some((row) => toPeriodAssignment(row, input.period) !== undefined)) {
+    notes.push(`no draft plan assigns any partner of the orders in ${input.period.id}`);
+  }
+  noteMissingAttributes(input.draftPlans, input.orders, notes);
 
   const common = {
     period: input.period,
@@ -199,5 +261,6 @@ export function simulatePeriod(input: SimulationInput): SimulationResult {
         (input.partnerId === undefined || warning.partnerId === input.partnerId) &&
         (warning.code !== 'partner_without_plan' || activePartners.has(warning.partnerId ?? '')),
     ),
+    notes,
   };
 }

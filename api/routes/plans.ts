@@ -114,11 +114,15 @@ export function planOperations(deps: PlanRouteDependencies): ApiOperation[] {
             body: { planId: plan.id, versions: plan.versions.length, assignments: stored.assignments },
           };
         } catch (error) {
-          if (
-            error instanceof OverlappingPlanVersionsError ||
-            error instanceof PlanVersionInUseError ||
-            error instanceof DoubleAssignmentError
-          ) {
+          if (error instanceof DoubleAssignmentError) {
+            throw new ConflictError(
+              `plan ${plan.id} would give ${error.issues.length === 1 ? 'a partner' : 'partners'} two plans on one ` +
+                'day; nothing was stored',
+              'plan_conflict',
+              error.issues.map((issue) => ({ path: `plan ${issue.planId} ${issue.path}`, message: issue.message })),
+            );
+          }
+          if (error instanceof OverlappingPlanVersionsError || error instanceof PlanVersionInUseError) {
             throw new ConflictError(`${error.message}; nothing was stored`, 'plan_conflict');
           }
           throw error;

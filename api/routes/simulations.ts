@@ -155,6 +155,12 @@ const simulationResult = z
         }),
       )
       .describe('Warnings of the draft run.'),
+    notes: z
+      .array(z.string())
+      .describe(
+        'What the run assumed or could not check: draft plans that replace active plans of other ids for some ' +
+          'partners (storing them would be rejected), no partner assigned by a draft, declared attributes that no order has.',
+      ),
   })
   .meta({ id: 'SimulationResult' });
 

@@ -12,7 +12,7 @@ import {
   type FormulaValue,
 } from '../formula/formula.js';
 import { parseDecimal, type Decimal } from '../money.js';
-import type { CalculationWarning, Partner } from '../model.js';
+import type { CalculationWarning, OrderRecord, Partner } from '../model.js';
 import { ORDER_FIELDS, type PlanDefinition } from '../plan/definition.js';
 import type { DateWindow, OrderFilter } from '../plan/metrics.js';
 import { MILLISECONDS_PER_DAY, parseIsoDateTime } from '../time.js';
@@ -193,14 +193,15 @@ export function createAssignmentEvaluation(input: EvaluationInput): AssignmentEv
     return entry;
   };
 
-  const warnFormula = (error: FormulaEvaluationError, owner: FormulaOwner, orderId?: string): void => {
+  const warnFormula = (error: FormulaEvaluationError, owner: FormulaOwner, order?: OrderRecord): void => {
+    const orderId = order?.id;
     let outcome: string;
-    if (orderId === undefined) {
+    if (order === undefined) {
       outcome = 'the rule was skipped for the period';
     } else if ('ruleId' in owner) {
-      outcome = `order ${orderId} was skipped for rule ${owner.ruleId}`;
+      outcome = `order ${order.orderNumber} was skipped for rule ${owner.ruleId}`;
     } else {
-      outcome = `order ${orderId} was left out of metric ${owner.metric}`;
+      outcome = `order ${order.orderNumber} was left out of metric ${owner.metric}`;
     }
     warnings.push({
       code: 'formula_failed',
@@ -267,7 +268,7 @@ export function createAssignmentEvaluation(input: EvaluationInput): AssignmentEv
         return formula(source, context).evaluate({ variables, attributes: timeline.order.attributes });
       } catch (error) {
         if (!(error instanceof FormulaEvaluationError)) throw error;
-        warnFormula(error, owner, timeline.order.id);
+        warnFormula(error, owner, timeline.order);
         return undefined;
       }
     },

@@ -66,7 +66,8 @@ function computeFormulaCommission(
     baseAmount: roundToCents(exact),
     terms: [exact.toFixed()],
     exact,
-    phrase: `${describeAmount(roundToCents(exact))} by the formula ${rule.amount}${values === '' ? '' : ` with ${values}`}`,
+    // The label says what the formula means; the formula and its values follow as the evidence.
+    phrase: `${rule.label}, ${describeAmount(roundToCents(exact))} (${rule.amount}${values === '' ? '' : ` with ${values}`})`,
     inputs,
   };
 }

@@ -46,8 +46,16 @@ function describeFormulaMetrics(
   for (const { name, result } of results) {
     if (result !== undefined) metrics[name] = result.value.toFixed();
   }
-  const text = results.map(({ name, result }) => result?.description ?? `${name} could not be computed`).join(', ');
-  return { text, metrics };
+  const figures = results.map(({ name, result }) => result?.description ?? `${name} could not be computed`);
+  // Parameters are shown too, so that a partner sees the threshold a gate compared with.
+  const parameters = evaluation
+    .formula(source, 'period')
+    .variables.filter((name) => Object.hasOwn(evaluation.definition.parameters, name))
+    .map((name) => {
+      const value = evaluation.parameters[name];
+      return `${name} ${typeof value === 'object' ? value.toFixed() : String(value)}`;
+    });
+  return { text: [...figures, ...parameters].join(', '), metrics };
 }
 
 /** Evaluates a rule's gate. Returns undefined when the rule has no gate or it passes, else the reason. */

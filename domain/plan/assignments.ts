@@ -1,8 +1,9 @@
 /**
  * Assignments of plan versions to partners. A plan file lists entries by partner id or by group
- * (partner kinds, optionally narrowed by territories), each with dates and parameter values. A
- * partner named by id in an entry of a plan is assigned only by such entries of that plan, not by
- * its group entries. Across all plans, a partner has at most one plan on any day.
+ * (partner kinds, optionally narrowed by territories), each with dates and parameter values.
+ * Within a plan, the most specific entry that covers a partner on a day applies on that day: an
+ * entry naming the partner, then a group with territories, then a group by kinds alone. Across all
+ * plans, a partner has at most one plan on any day.
  */
 import { PlanValidationError, type ValidationIssue } from '../errors.js';
 import type { PartnerKind } from '../model.js';
@@ -59,6 +60,45 @@ function describeDays(days: { from: string; to: string | null }): string {
   return days.to === null ? `from ${days.from} on` : `from ${days.from} to ${days.to}`;
 }
 
+/** Days from `from` to `to`, both inclusive; `to` null is an open end. */
+export interface DayRange {
+  from: string;
+  to: string | null;
+}
+
+function addDays(date: string, days: number): string {
+  const next = new Date(`${date}T00:00:00.000Z`);
+  next.setUTCDate(next.getUTCDate() + days);
+  return next.toISOString().slice(0, 10);
+}
+
+/** Returns the days of `range` that none of `covered` contains, as separate ranges in date order. */
+export function subtractDays(range: DayRange, covered: readonly DayRange[]): DayRange[] {
+  let remaining: DayRange[] = [range];
+  for (const cut of covered) {
+    remaining = remaining.flatMap((part) => {
+      const common = overlap(
+        { effectiveFrom: part.from, effectiveTo: part.to },
+        { effectiveFrom: cut.from, effectiveTo: cut.to },
+      );
+      if (common === undefined) return [part];
+      const pieces: DayRange[] = [];
+      if (part.from < common.from) pieces.push({ from: part.from, to: addDays(common.from, -1) });
+      if (common.to !== null && (part.to === null || common.to < part.to)) {
+        pieces.push({ from: addDays(common.to, 1), to: part.to });
+      }
+      return pieces;
+    });
+  }
+  return remaining;
+}
+
+/** 2 for an entry naming partners, 1 for a group with territories, 0 for a group by kinds alone. */
+function specificity(entry: Entry): number {
+  if (entry.partners !== undefined) return 2;
+  return entry.territories === undefined ? 0 : 1;
+}
+
 function intersects(left: readonly string[] | undefined, right: readonly string[] | undefined): boolean {
   return left === undefined || right === undefined || left.some((item) => right.includes(item));
 }
@@ -72,7 +112,10 @@ function sharedPartners(left: Entry, right: Entry): string | undefined {
   if (left.kinds !== undefined && right.kinds !== undefined) {
     if (!intersects(left.kinds, right.kinds) || !intersects(left.territories, right.territories)) return undefined;
     const kinds = left.kinds.filter((kind) => right.kinds?.includes(kind));
-    const territories = left.territories ?? right.territories;
+    const territories =
+      left.territories === undefined || right.territories === undefined
+        ? (left.territories ?? right.territories)
+        : left.territories.filter((territory) => right.territories?.includes(territory));
     return `every ${kinds.join(' and ')} partner${territories === undefined ? '' : ` in ${territories.join(', ')}`}`;
   }
   return undefined;
@@ -125,6 +168,9 @@ export function checkAssignmentEntries(plan: AssignablePlan): AssignmentIssue[] 
     issues.push(...checkEntryParameters(checked, entry, index));
     for (let earlier = 0; earlier < index; earlier += 1) {
       const other = plan.assignments[earlier] as Entry;
+      // A more specific entry takes precedence on the days both cover, so only equally specific
+      // entries can assign a partner twice.
+      if (specificity(other) !== specificity(entry)) continue;
       const days = overlap(entry, other);
       const shared = days === undefined ? undefined : sharedPartners(entry, other);
       if (days === undefined || shared === undefined) continue;
@@ -197,55 +243,88 @@ function matches(entry: Entry, partner: AssignablePartner): boolean {
   );
 }
 
+interface PartnerRow extends ResolvedAssignment {
+  entryIndex: number;
+}
+
 /**
- * Resolves the entries of the plans into one row per partner, plan version and date range, the
- * intersection of the entry's and the version's dates. Returns the rows and a problem for every
- * partner assigned to two plans on one day. Entries naming unknown partner ids give no rows.
+ * Returns the rows of one plan for one partner: each matching entry's days that no more specific
+ * entry covers, intersected with each version's days.
+ */
+function resolvePlanForPartner(plan: AssignablePlan, partner: AssignablePartner): PartnerRow[] {
+  const rows: PartnerRow[] = [];
+  const covered: DayRange[] = [];
+  const entries = plan.assignments
+    .map((entry, entryIndex) => ({ entry, entryIndex }))
+    .filter(({ entry }) => matches(entry, partner))
+    .sort((left, right) => specificity(right.entry) - specificity(left.entry) || left.entryIndex - right.entryIndex);
+  for (const { entry, entryIndex } of entries) {
+    const own = { from: entry.effectiveFrom, to: entry.effectiveTo };
+    const free = subtractDays(own, covered);
+    covered.push(own);
+    for (const days of free) {
+      for (const version of plan.versions) {
+        const common = overlap({ effectiveFrom: days.from, effectiveTo: days.to }, version);
+        if (common === undefined) continue;
+        rows.push({
+          partnerId: partner.id,
+          planId: plan.id,
+          planVersionId: version.id,
+          effectiveFrom: common.from,
+          effectiveTo: common.to,
+          parameters: entry.parameters,
+          entryIndex,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Up to this many partner ids are listed in one clash report; the rest are counted. */
+const LISTED_PARTNERS = 5;
+
+/**
+ * Resolves the entries of the plans into one row per partner, plan version and date range.
+ * Returns the rows and one problem per pair of clashing entries, naming the partners that both
+ * assign on a common day. Entries naming unknown partner ids give no rows. A clash is reported
+ * at the entry of the later plan in `plans`.
  */
 export function resolveAssignments(
   plans: readonly AssignablePlan[],
   partners: readonly AssignablePartner[],
 ): { rows: ResolvedAssignment[]; issues: PlanSetIssue[] } {
   const rows: ResolvedAssignment[] = [];
-  const issues: PlanSetIssue[] = [];
+  const clashes = new Map<string, { row: PartnerRow; other: string; from: string; partners: string[] }>();
   for (const partner of partners) {
-    const partnerRows: (ResolvedAssignment & { entryIndex: number })[] = [];
-    for (const plan of plans) {
-      const named = plan.assignments.some((entry) => entry.partners?.includes(partner.id) ?? false);
-      plan.assignments.forEach((entry, entryIndex) => {
-        if (!matches(entry, partner) || (named && entry.partners === undefined)) return;
-        for (const version of plan.versions) {
-          const days = overlap(entry, version);
-          if (days === undefined) continue;
-          partnerRows.push({
-            partnerId: partner.id,
-            planId: plan.id,
-            planVersionId: version.id,
-            effectiveFrom: days.from,
-            effectiveTo: days.to,
-            parameters: entry.parameters,
-            entryIndex,
-          });
-        }
-      });
-    }
+    const partnerRows = plans.flatMap((plan) => resolvePlanForPartner(plan, partner));
     partnerRows.forEach((row, index) => {
       const clash = partnerRows
         .slice(0, index)
         .find((earlier) => earlier.planId !== row.planId && overlap(earlier, row) !== undefined);
       if (clash === undefined) return;
       const days = overlap(clash, row) as { from: string; to: string | null };
-      const pathSegments = ['assignments', row.entryIndex];
-      issues.push({
-        planId: row.planId,
-        pathSegments,
-        path: formatPath(pathSegments),
-        message:
-          `assigns partner ${partner.id} ${describeDays(days)}, but plan ${clash.planId} assigns that partner ` +
-          'too; a partner can have only one plan on a day',
-      });
+      const key = JSON.stringify([row.planId, row.entryIndex, clash.planId]);
+      const entry = clashes.get(key) ?? { row, other: clash.planId, from: days.from, partners: [] };
+      if (!entry.partners.includes(partner.id)) entry.partners.push(partner.id);
+      if (days.from < entry.from) entry.from = days.from;
+      clashes.set(key, entry);
     });
     rows.push(...partnerRows.map(({ entryIndex: _entryIndex, ...row }) => row));
   }
+  const issues = [...clashes.values()].map(({ row, other, from, partners: ids }): PlanSetIssue => {
+    const pathSegments = ['assignments', row.entryIndex];
+    const listed = ids.slice(0, LISTED_PARTNERS).join(', ');
+    const more = ids.length > LISTED_PARTNERS ? ` and ${ids.length - LISTED_PARTNERS} more` : '';
+    const subject = ids.length === 1 ? `partner ${listed}` : `${ids.length} partners (${listed}${more})`;
+    return {
+      planId: row.planId,
+      pathSegments,
+      path: formatPath(pathSegments),
+      message:
+        `assigns ${subject} on days from ${from} that plan ${other} assigns as well; a partner can have only ` +
+        `one plan on a day, so end one of the two assignments first or add the change as a version of plan ${other}`,
+    };
+  });
   return { rows, issues };
 }

@@ -80,6 +80,12 @@ export function nextDay(date: string): string {
   return next.toISOString().slice(0, 10);
 }
 
+function previousDay(date: string): string {
+  const previous = new Date(`${date}T00:00:00.000Z`);
+  previous.setUTCDate(previous.getUTCDate() - 1);
+  return previous.toISOString().slice(0, 10);
+}
+
 /** Reports duplicate version ids and numbers, and versions that overlap or leave a gap between them. */
 function checkVersions(
   plan: { versions: { id: string; version: number; effectiveFrom: string; effectiveTo: string | null }[] },
@@ -130,7 +136,7 @@ function checkVersions(
         path,
         message:
           `overlaps versions[${previous.index}] (${previous.version.id}, ${previous.version.effectiveFrom} ${until}); ` +
-          `end that version on the day before ${current.version.effectiveFrom}`,
+          `end that version on ${previousDay(current.version.effectiveFrom)} or earlier`,
       });
     } else if (nextDay(previousEnd) !== current.version.effectiveFrom) {
       context.addIssue({

@@ -42,7 +42,8 @@ export function parsePlanFile(text: string, file: string): PlanFile {
     throw new PlanFileError(
       document.errors.map((error) => {
         const { line, col } = position(error.pos[0]);
-        return { file, line, column: col, path: '', message: `invalid YAML: ${error.message.split('\n')[0]}` };
+        const message = `invalid YAML: ${error.message.split('\n')[0]}`;
+        return { file, line, column: col, path: '', message: `${message}${yamlHint(error.code)}` };
       }),
     );
   }
@@ -56,6 +57,14 @@ export function parsePlanFile(text: string, file: string): PlanFile {
       return { file, line, column: col, path: issue.path, message: issue.message };
     }),
   );
+}
+
+/** Returns a hint for the YAML errors that an unquoted formula or description causes. */
+function yamlHint(code: string): string {
+  const unquoted = ['BLOCK_AS_IMPLICIT_KEY', 'BLOCK_IN_FLOW', 'MULTILINE_IMPLICIT_KEY', 'UNEXPECTED_TOKEN'];
+  return unquoted.includes(code)
+    ? `; if the value is a formula or text with ": ", " #", "," or brackets, put it in quotes`
+    : '';
 }
 
 /** Line and column of a path such as `versions[0].definition.rules[2]` in a parsed plan file. */

@@ -203,13 +203,17 @@ describe('upsertPlans', () => {
 
     await upsertPlans(database.prisma, [template]);
 
-    const rows = await database.prisma.planAssignment.findMany({ orderBy: { partnerId: 'asc' } });
-    expect(rows.map((row) => [row.partnerId, row.parameters])).toEqual([
-      ['P00001', {}],
-      ['P00002', { amount: '95.00' }],
+    const rows = await database.prisma.planAssignment.findMany({
+      orderBy: [{ partnerId: 'asc' }, { effectiveFrom: 'asc' }],
+    });
+    const day = (date: Date | null) => date?.toISOString().slice(0, 10) ?? null;
+    // The entry naming P00002 takes precedence over the group entry on its days only.
+    expect(rows.map((row) => [row.partnerId, day(row.effectiveFrom), day(row.effectiveTo), row.parameters])).toEqual([
+      ['P00001', '2026-01-01', null, {}],
+      ['P00002', '2026-01-01', '2026-11-15', {}],
+      ['P00002', '2026-11-16', '2026-12-31', { amount: '95.00' }],
+      ['P00002', '2027-01-01', null, {}],
     ]);
-    expect(rows[1]?.effectiveFrom.toISOString()).toBe('2026-11-16T00:00:00.000Z');
-    expect(rows[1]?.effectiveTo?.toISOString()).toBe('2026-12-31T00:00:00.000Z');
   });
 
   it('raises for a partner assigned by two plans and stores nothing', async () => {
@@ -226,8 +230,8 @@ describe('upsertPlans', () => {
     expect(error).toBeInstanceOf(DoubleAssignmentError);
     expect((error as DoubleAssignmentError).issues[0]).toMatchObject({ planId: 'other-plan', path: 'assignments[0]' });
     expect((error as DoubleAssignmentError).issues[0]?.message).toBe(
-      'assigns partner P00002 from 2026-11-01 on, but plan test-plan assigns that partner too; a partner can have ' +
-        'only one plan on a day',
+      'assigns partner P00002 on days from 2026-11-01 that plan test-plan assigns as well; a partner can have only ' +
+        'one plan on a day, so end one of the two assignments first or add the change as a version of plan test-plan',
     );
     expect(await database.prisma.plan.count()).toBe(1);
     expect(await database.prisma.planAssignment.count()).toBe(2);
@@ -331,8 +335,8 @@ describe('upsertPlans', () => {
     expect((error as PlanValidationError).issues[0]).toEqual({
       path: 'versions[0].effectiveFrom',
       message:
-        'plan test-plan: overlaps versions[1] (test-plan-v1, 2026-01-01 with no end); end that version on the day ' +
-        'before 2026-12-01',
+        'plan test-plan: overlaps versions[1] (test-plan-v1, 2026-01-01 with no end); end that version on ' +
+        '2026-11-30 or earlier',
     });
     expect(await database.prisma.plan.count()).toBe(0);
     expect(await database.prisma.planVersion.count()).toBe(0);

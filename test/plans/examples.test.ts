@@ -134,7 +134,7 @@ const EXAMPLES: Example[] = [
             orderNumber: '00010006',
             amount: '18.00', // min(1800 × 0.01, 40)
             description:
-              'Electricity contract 00010006 activated on 2026-11-27: EUR 18.00 by the formula min(value * 0.01, 40) with value = 1800',
+              'Electricity contract 00010006 activated on 2026-11-27: Business customer bonus, 1% of the contract value up to EUR 40, EUR 18.00 (min(value * 0.01, 40) with value = 1800)',
           },
         ],
         netCommission: '228.00',
@@ -161,7 +161,7 @@ const EXAMPLES: Example[] = [
             orderNumber: '00020001',
             amount: '24.00', // min(2400 × 0.01, 40)
             description:
-              'Electricity contract 00020001 activated on 2026-11-03: EUR 24.00 by the formula min(value * 0.01, 40) with value = 2400',
+              'Electricity contract 00020001 activated on 2026-11-03: Business customer bonus, 1% of the contract value up to EUR 40, EUR 24.00 (min(value * 0.01, 40) with value = 2400)',
           },
           {
             orderNumber: '00020002',
@@ -188,7 +188,7 @@ const EXAMPLES: Example[] = [
             orderNumber: '00020004',
             amount: '40.00', // min(5200 × 0.01, 40)
             description:
-              'Gas contract 00020004 activated on 2026-11-20: EUR 40.00 by the formula min(value * 0.01, 40) with value = 5200',
+              'Gas contract 00020004 activated on 2026-11-20: Business customer bonus, 1% of the contract value up to EUR 40, EUR 40.00 (min(value * 0.01, 40) with value = 5200)',
           },
           {
             orderNumber: '00020005',

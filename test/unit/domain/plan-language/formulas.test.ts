@@ -57,8 +57,8 @@ describe('formula over CRM attributes', () => {
       ['9002', '200.00'],
     ]);
     expect(statement.lines[0]?.description).toBe(
-      'PV installation 9001 commissioned on 2026-11-12: EUR 150.00 by the formula ' +
-        'min(attr.Battery_kWh__c * 15, 200) with attr.Battery_kWh__c = 10',
+      'PV installation 9001 commissioned on 2026-11-12: Battery storage, EUR 150.00 ' +
+        '(min(attr.Battery_kWh__c * 15, 200) with attr.Battery_kWh__c = 10)',
     );
     expect(statement.lines[1]?.explanation.inputs['attr.Battery_kWh__c']).toBe('"20"');
     // 150.00 + 200.00 = 350.00
@@ -75,7 +75,7 @@ describe('formula over CRM attributes', () => {
       orderIds: ['order-9004'],
       message:
         'attribute Battery_kWh__c is missing on the order; write coalesce(attr.Battery_kWh__c, fallback) if it ' +
-        'is optional; order order-9004 was skipped for rule battery',
+        'is optional; order 9004 was skipped for rule battery',
     });
   });
 
@@ -107,7 +107,7 @@ describe('formula over CRM attributes', () => {
       orderIds: ['order-9005'],
       message:
         'attribute Battery_kWh__c is declared as a number, but the order has "ten"; correct the value in the CRM ' +
-        "or the attribute's type in the plan; order order-9005 was skipped for rule battery",
+        "or the attribute's type in the plan; order 9005 was skipped for rule battery",
     });
   });
 
@@ -136,7 +136,7 @@ describe('formula over CRM attributes', () => {
       orderIds: ['order-9004'],
       message:
         'attribute Battery_kWh__c is missing on the order; write coalesce(attr.Battery_kWh__c, fallback) if it ' +
-        'is optional; order order-9004 was left out of metric largeBatteries',
+        'is optional; order 9004 was left out of metric largeBatteries',
     });
   });
 });
@@ -214,8 +214,8 @@ describe('formula over a failing metric', () => {
     // validations is 0, so the formula gives 5 without reading averageValue.
     expect(orderAmounts(statement)).toEqual([['8001', '5.00']]);
     expect(statement.lines[0]?.description).toBe(
-      'Electricity contract 8001 activated on 2026-11-05: EUR 5.00 by the formula ' +
-        'validations > 0 ? averageValue * 0.1 : 5 with validations = 0',
+      'Electricity contract 8001 activated on 2026-11-05: Activation by average value, EUR 5.00 ' +
+        '(validations > 0 ? averageValue * 0.1 : 5 with validations = 0)',
     );
   });
 });

@@ -137,8 +137,8 @@ describe('formula rule', () => {
       ['9002', '100.00'],
     ]);
     expect(statement.lines[0]?.description).toBe(
-      'PV installation 9001 commissioned on 2026-11-12: EUR 210.00 by the formula ' +
-        'min(quantity * 25, 200) + (territory == "north" ? 10 : 0) with quantity = 10, territory = north',
+      'PV installation 9001 commissioned on 2026-11-12: PV formula, EUR 210.00 ' +
+        '(min(quantity * 25, 200) + (territory == "north" ? 10 : 0) with quantity = 10, territory = north)',
     );
     // 210.00 + 100.00 = 310.00
     expect(statement.netCommission).toBe('310.00');

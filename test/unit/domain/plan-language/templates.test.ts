@@ -63,8 +63,8 @@ describe('template parameters', () => {
       ['value-share', '30.00'],
     ]);
     expect(statement.lines[1]?.description).toBe(
-      'Electricity contract 8001 validated on 2026-11-03: EUR 30.00 by the formula value * valueRate ' +
-        'with value = 1500, valueRate = 0.02',
+      'Electricity contract 8001 validated on 2026-11-03: Value share, EUR 30.00 (value * valueRate ' +
+        'with value = 1500, valueRate = 0.02)',
     );
     // 80.00 + 30.00 = 110.00
     expect(statement.netCommission).toBe('110.00');
@@ -161,8 +161,8 @@ describe('resolveAssignments', () => {
     const { rows, issues } = resolveAssignments([plan], partners);
 
     expect(issues).toEqual([]);
-    // P00001 is assigned by the group entry. P00002 is named by the second entry, so the group
-    // entry does not apply to it at all, not even before 2026-11-16.
+    // P00001 is assigned by the group entry. P00002 is named by the second entry from 2026-11-16,
+    // which takes precedence from then on; before that day the group entry applies.
     expect(rows).toEqual([
       {
         partnerId: 'P00001',
@@ -179,6 +179,14 @@ describe('resolveAssignments', () => {
         effectiveFrom: '2026-11-16',
         effectiveTo: null,
         parameters: { amount: '95.50' },
+      },
+      {
+        partnerId: 'P00002',
+        planId: 'plan-sales',
+        planVersionId: 'plan-sales-v1',
+        effectiveFrom: '2026-01-01',
+        effectiveTo: '2026-11-15',
+        parameters: { valueRate: '0.01' },
       },
     ]);
   });
@@ -199,8 +207,9 @@ describe('resolveAssignments', () => {
         pathSegments: ['assignments', 0],
         path: 'assignments[0]',
         message:
-          'assigns partner P00001 from 2026-11-01 on, but plan plan-sales assigns that partner too; ' +
-          'a partner can have only one plan on a day',
+          'assigns partner P00001 on days from 2026-11-01 that plan plan-sales assigns as well; a partner can ' +
+          'have only one plan on a day, so end one of the two assignments first or add the change as a version ' +
+          'of plan plan-sales',
       },
     ]);
   });
@@ -230,11 +239,14 @@ describe('resolveAssignments', () => {
       ['8001', '15.00'],
     ]);
     expect(groupPartner.netCommission).toBe('95.00');
-    // P00002: 8101 is before its entry starts; 8102 pays 95.50 + 1500.00 × 0.02 (default) = 30.00 → 125.50
+    // P00002: 8101 (10 Nov) falls under the group entry: 80.00 + 1500.00 × 0.01 = 15.00. 8102 (20 Nov)
+    // falls under its own entry: 95.50 + 1500.00 × 0.02 (default) = 30.00. 95.00 + 125.50 = 220.50
     expect(orderAmounts(namedPartner)).toEqual([
+      ['8101', '80.00'],
+      ['8101', '15.00'],
       ['8102', '95.50'],
       ['8102', '30.00'],
     ]);
-    expect(namedPartner.netCommission).toBe('125.50');
+    expect(namedPartner.netCommission).toBe('220.50');
   });
 });

@@ -367,8 +367,8 @@ assignments:
         column: 20,
         path: 'versions[1].effectiveFrom',
         message:
-          'overlaps versions[0] (sales-2026-v1, 2026-01-01 until 2026-07-10); end that version on the day before ' +
-          '2026-07-01',
+          'overlaps versions[0] (sales-2026-v1, 2026-01-01 until 2026-07-10); end that version on 2026-06-30 ' +
+          'or earlier',
       },
     ]);
   });
@@ -386,6 +386,7 @@ versions:
     definition: ${DEFINITION}
 assignments:
   - kinds: [sales_agent]
+    territories: [north, south]
     effectiveFrom: 2026-01-01
   - kinds: [sales_agent, outbound]
     territories: [north]
@@ -393,11 +394,12 @@ assignments:
     effectiveTo: 2026-12-31
 `;
 
-    // Line 12: the second entry's mapping starts after "  - ", at column 5.
+    // Line 13: the second entry's mapping starts after "  - ", at column 5. Both entries are groups
+    // with territories, equally specific, so neither takes precedence.
     expect(issuesOf(text)).toEqual([
       {
         file: 'plan.yaml',
-        line: 12,
+        line: 13,
         column: 5,
         path: 'assignments[1]',
         message:
