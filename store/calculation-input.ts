@@ -23,8 +23,9 @@ export const SETTLED_STATEMENT_STATUSES = ['approved', 'posted', 'delivered'] as
 
 /**
  * Loads everything the engine needs for one period: the orders with an accepted state change in
- * the period (with their whole accepted history), their partners, the plan versions assigned on
- * the period's first day, earlier settled payments for those orders, and year-to-date commissions.
+ * the period (with their whole accepted history), their partners and the agencies above them, the
+ * plan versions assigned on any day of the period (each with the days it covers), earlier settled
+ * payments for those orders, and year-to-date commissions.
  * Throws PlanValidationError when a stored plan definition is invalid, naming the field.
  */
 export async function loadCalculationInput(
@@ -49,14 +50,20 @@ export async function loadCalculationInput(
   const orderPartnerIds = [...new Set(orders.map((order) => order.partnerId))].sort();
   const orderPartners = await loadPartners(prisma, orderPartnerIds);
   // Agencies are calculated with their agents, for roll-up metrics and overrides, even when they
-  // have no orders of their own in the period.
-  const agencyIds = [...new Set(orderPartners.flatMap((partner) => partner.parentId ?? []))].filter(
-    (id) => !orderPartnerIds.includes(id),
-  );
-  const partnerIds = [...orderPartnerIds, ...agencyIds].sort();
+  // have no orders of their own in the period, and so are the agencies above them.
+  const agencies: Partner[] = [];
+  const known = new Set(orderPartnerIds);
+  let parentIds = orderPartners.flatMap((partner) => partner.parentId ?? []);
+  while (parentIds.length > 0) {
+    const missing = [...new Set(parentIds)].filter((id) => !known.has(id));
+    const loaded = await loadPartners(prisma, missing);
+    missing.forEach((id) => known.add(id));
+    agencies.push(...loaded);
+    parentIds = loaded.flatMap((partner) => partner.parentId ?? []);
+  }
+  const partnerIds = [...known].sort();
 
-  const [agencies, assignments, yearToDateCommissions] = await Promise.all([
-    loadPartners(prisma, agencyIds),
+  const [assignments, yearToDateCommissions] = await Promise.all([
     loadAssignments(prisma, partnerIds, startsAt, endsAt),
     loadYearToDate(prisma, partnerIds, period.periodId),
   ]);

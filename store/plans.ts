@@ -169,6 +169,8 @@ async function checkUsedVersionChange(
   }
 }
 
+// NOTE: a used version's definition is protected, but the assignment entries (parameter values and
+// dates) that point to it are replaced by each upload, so an old period recomputed later can differ.
 async function writeVersions(tx: Prisma.TransactionClient, rows: readonly VersionRow[]): Promise<void> {
   const stored = await tx.planVersion.findMany({ where: { id: { in: rows.map((row) => row.id) } } });
   const storedById = new Map(stored.map((version) => [version.id, version]));
@@ -268,8 +270,10 @@ export async function upsertPlans(
   if (overlaps.length > 0) throw new DoubleAssignmentError(overlaps);
 
   return prisma.$transaction(async (tx) => {
-    // The upserts lock the plan rows, so a concurrent call for the same plan waits here until this
-    // transaction ends and then checks its versions against the ones stored here.
+    // Uploads run one at a time: each resolves the assignments of every stored plan, and two
+    // uploads that ran side by side would not see each other's plans and could both store a plan
+    // for the same partner.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('plans'))`;
     for (const plan of parsed) {
       const assignments = plan.assignments as unknown as Prisma.InputJsonArray;
       await tx.plan.upsert({

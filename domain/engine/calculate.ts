@@ -62,8 +62,13 @@ function rejectDuplicateOrders(orders: readonly OrderRecord[]): void {
   }
 }
 
+/** Orders assignments by plan, version and start, so that the parts of a split month keep their order. */
 function compareAssignments(left: PlanAssignmentInput, right: PlanAssignmentInput): number {
-  return compareText(left.planId, right.planId) || compareText(left.planVersionId, right.planVersionId);
+  return (
+    compareText(left.planId, right.planId) ||
+    compareText(left.planVersionId, right.planVersionId) ||
+    compareText(left.activeFrom ?? '', right.activeFrom ?? '')
+  );
 }
 
 function compareOrders(left: OrderRecord, right: OrderRecord): number {
@@ -152,8 +157,13 @@ export function calculatePeriod(input: CalculationInput): CalculationResult {
   // their roll-up metrics and overrides.
   const partnerIds = new Set(timelinesByPartner.keys());
   for (const partnerId of timelinesByPartner.keys()) {
-    const parentId = partnersById.get(partnerId)?.parentId;
-    if (parentId !== undefined && partnersById.has(parentId)) partnerIds.add(parentId);
+    const walked = new Set([partnerId]);
+    let parentId = partnersById.get(partnerId)?.parentId;
+    while (parentId !== undefined && partnersById.has(parentId) && !walked.has(parentId)) {
+      walked.add(parentId);
+      partnerIds.add(parentId);
+      parentId = partnersById.get(parentId)?.parentId;
+    }
   }
   const agentsByParent = groupBy(
     input.partners.filter((partner) => partner.parentId !== undefined),

@@ -133,7 +133,10 @@ function computeOrderMetric(metricName: string, metric: OrderMetric, evaluation:
       const holidays = new Set(metric.holidays ?? []);
       const completed = timelines.filter(
         (timeline) =>
-          isInRange(range, timeline.reachedAt.get(metric.toState)) && timeline.reachedAt.has(metric.fromState),
+          isInRange(range, timeline.reachedAt.get(metric.toState)) &&
+          timeline.reachedAt.has(metric.fromState) &&
+          // A start state implied by a later one has that state's time, so the job cannot be measured.
+          !timeline.impliedBy.has(metric.fromState),
       );
       const onTime = completed.filter((timeline) => {
         const from = timeline.reachedAt.get(metric.fromState) as number;

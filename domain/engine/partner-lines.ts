@@ -155,12 +155,16 @@ export function buildPartnerLines(context: PartnerContext, warnings: Calculation
   const commissionDrafts = gatedDrafts.filter((draft) => draft.line.kind === 'commission');
   const reversalDrafts = buildPartnerReversalLines(context, commissionDrafts, warnings);
   const orderDrafts = [...gatedDrafts, ...reversalDrafts];
+  const reversedOrderIds = new Set(reversalDrafts.flatMap((draft) => draft.line.orderId ?? []));
+  // The agents' period lines (bonuses, caps, their own overrides) go to the assignment that ends last.
+  const lastEnd = Math.max(...evaluations.map((evaluation) => evaluation.range.endsAt));
   const adjustmentDrafts = evaluations.flatMap((evaluation, planIndex) =>
     buildAdjustmentLines(
       evaluation,
       planIndex,
       orderDrafts.filter((draft) => draft.planIndex === planIndex),
       context.agents,
+      { reversedOrderIds, ownsPeriodLines: evaluation.range.endsAt === lastEnd },
     ),
   );
   warnAboutUncoveredOrders(context, warnings);

@@ -275,8 +275,9 @@ function isInRuleWindow(rule: ScheduledRule, timeline: OrderTimeline, payment: P
  * voids.
  *
  * NOTE: the last share is computed as the rounded full commission minus the earlier shares, which
- * are recomputed from this period's values. A formula rule whose amount reads metrics can
- * therefore pay shares that do not add up to any single period's full commission.
+ * are recomputed from this period's values, not read from the payments. An order whose value
+ * changed, or a formula rule whose amount reads metrics, can therefore be paid shares that do not
+ * add up to any single period's full commission.
  */
 export function buildScheduledCommissionLines(
   rule: ScheduledRule,

@@ -7,7 +7,7 @@ import { formatAmount, parseAmount, parseDecimal, roundToCents, sumAmounts, ZERO
 import type { CommissionLine, Partner } from '../model.js';
 import type { AcceleratorRule, Band, BonusRule, Gate, OrderRule, OverrideRule, PlanRule } from '../plan/definition.js';
 import { isOrderRule } from '../plan/definition.js';
-import { narrowToWindow, type AssignmentEvaluation } from './evaluation.js';
+import { isInRange, narrowToWindow, type AssignmentEvaluation } from './evaluation.js';
 import { describeAmount, describeRate } from './explain.js';
 import { compareText, createAdjustmentDraft, identifyRule, type LineDraft, type RuleIdentity } from './lines.js';
 import { describeRatio } from './metrics.js';
@@ -16,6 +16,18 @@ import { describeRatio } from './metrics.js';
 export interface AgentResult {
   partner: Partner;
   lines: readonly Omit<CommissionLine, 'lineNumber'>[];
+}
+
+/** What the adjustment lines of one assignment read beyond its own lines. */
+export interface AdjustmentScope {
+  /** Orders of the partner with a reversal line in the period, in any of its assignments. */
+  reversedOrderIds: ReadonlySet<string>;
+  /** Whether this assignment is the part of its plan that ends last in the period. */
+  ownsPeriodLines: boolean;
+}
+
+function isReversed(draft: LineDraft, scope: AdjustmentScope): boolean {
+  return draft.line.orderId !== undefined && scope.reversedOrderIds.has(draft.line.orderId);
 }
 
 function sumLines(drafts: readonly LineDraft[]): Decimal {
@@ -162,10 +174,14 @@ function buildRuleLimitLine(
   planIndex: number,
   rule: OrderRule,
   drafts: readonly LineDraft[],
+  scope: AdjustmentScope,
 ): LineDraft | undefined {
   const limits = rule.limits;
   if (limits?.ruleCap === undefined && limits?.ruleFloor === undefined) return undefined;
-  const ruleDrafts = drafts.filter((draft) => draft.line.ruleId === rule.id && draft.line.kind === 'commission');
+  // The lines of orders reversed in the period are left out, because their reversal takes them back.
+  const ruleDrafts = drafts.filter(
+    (draft) => draft.line.ruleId === rule.id && draft.line.kind === 'commission' && !isReversed(draft, scope),
+  );
   if (ruleDrafts.length === 0) return undefined;
   return buildBoundLine(
     identifyRule({ assignment: evaluation.assignment, planIndex, ruleIndex: 0 }, rule),
@@ -188,19 +204,13 @@ function buildAcceleratorLine(
   planIndex: number,
   rule: AcceleratorRule,
   drafts: readonly LineDraft[],
+  scope: AdjustmentScope,
 ): LineDraft | undefined {
   // Orders whose payments a cancellation in the period reverses do not raise the others' pay, as
   // in tiers: their commission leaves the base together with their reversal.
-  const reversed = new Set(
-    drafts.flatMap((draft) =>
-      draft.line.kind === 'reversal' && draft.line.orderId !== undefined ? [draft.line.orderId] : [],
-    ),
-  );
   const applied = drafts.filter(
     (draft) =>
-      rule.appliesTo.includes(draft.line.ruleId) &&
-      draft.line.kind !== 'reversal' &&
-      (draft.line.orderId === undefined || !reversed.has(draft.line.orderId)),
+      rule.appliesTo.includes(draft.line.ruleId) && draft.line.kind !== 'reversal' && !isReversed(draft, scope),
   );
   const base = sumLines(applied);
   if (base.isZero()) return undefined;
@@ -262,12 +272,21 @@ function buildOverrideLines(
   planIndex: number,
   rule: OverrideRule,
   agents: readonly AgentResult[],
+  scope: AdjustmentScope,
 ): LineDraft[] {
   const rate = parseDecimal(rule.rate, `rule ${rule.id} rate`);
   const identity: RuleIdentity = identifyRule({ assignment: evaluation.assignment, planIndex, ruleIndex: 0 }, rule);
   const drafts: LineDraft[] = [];
+  // An agent's order lines belong to the part of a split month that covers their date, and its
+  // adjustment lines to the part that ends last, so no agent line counts twice.
+  const belongsHere = (line: AgentResult['lines'][number]): boolean =>
+    line.explanation.stateAt === undefined
+      ? scope.ownsPeriodLines
+      : isInRange(evaluation.range, Date.parse(line.explanation.stateAt));
   for (const agent of [...agents].sort((left, right) => compareText(left.partner.id, right.partner.id))) {
-    const lines = agent.lines.filter((line) => rule.appliesTo === undefined || rule.appliesTo.includes(line.ruleId));
+    const lines = agent.lines.filter(
+      (line) => (rule.appliesTo === undefined || rule.appliesTo.includes(line.ruleId)) && belongsHere(line),
+    );
     if (lines.length === 0) continue;
     const base = sumAmounts(lines.map((line) => parseAmount(line.amount, 'line amount')));
     const exact = base.times(rate);
@@ -310,11 +329,13 @@ function buildPeriodLimitLine(
   evaluation: AssignmentEvaluation,
   planIndex: number,
   drafts: readonly LineDraft[],
+  scope: AdjustmentScope,
 ): LineDraft | undefined {
   const limits = evaluation.definition.limits;
-  // The limits apply to months with earned commission: a month with only reversals or withheld
-  // gate lines is not raised to the floor.
-  if (limits === undefined || !drafts.some((draft) => draft.line.kind === 'commission')) return undefined;
+  // The limits apply to months with earned commission that stays: a month with only reversals,
+  // reversed orders or withheld gate lines is not raised to the floor.
+  const earns = drafts.some((draft) => draft.line.kind === 'commission' && !isReversed(draft, scope));
+  if (limits === undefined || !earns) return undefined;
   const { planId, planVersionId, planName } = evaluation.assignment;
   const total = sumLines(drafts);
   // An assignment that covers part of the period gets the same part of the cap and the floor, so a
@@ -347,6 +368,7 @@ export function buildAdjustmentLines(
   planIndex: number,
   drafts: readonly LineDraft[],
   agents: readonly AgentResult[],
+  scope: AdjustmentScope,
 ): LineDraft[] {
   const lines = [...drafts];
   const adjustments: LineDraft[] = [];
@@ -356,7 +378,7 @@ export function buildAdjustmentLines(
     adjustments.push(draft);
   };
   for (const rule of evaluation.definition.rules.filter(isOrderRule)) {
-    add(buildRuleLimitLine(evaluation, planIndex, rule, lines));
+    add(buildRuleLimitLine(evaluation, planIndex, rule, lines, scope));
   }
   for (const rule of evaluation.definition.rules) {
     if (rule.kind !== 'accelerator' && rule.kind !== 'bonus' && rule.kind !== 'override') continue;
@@ -365,10 +387,10 @@ export function buildAdjustmentLines(
       add(withheld);
       continue;
     }
-    if (rule.kind === 'accelerator') add(buildAcceleratorLine(evaluation, planIndex, rule, lines));
+    if (rule.kind === 'accelerator') add(buildAcceleratorLine(evaluation, planIndex, rule, lines, scope));
     if (rule.kind === 'bonus') add(buildBonusLine(evaluation, planIndex, rule));
-    if (rule.kind === 'override') buildOverrideLines(evaluation, planIndex, rule, agents).forEach(add);
+    if (rule.kind === 'override') buildOverrideLines(evaluation, planIndex, rule, agents, scope).forEach(add);
   }
-  add(buildPeriodLimitLine(evaluation, planIndex, lines));
+  add(buildPeriodLimitLine(evaluation, planIndex, lines, scope));
   return adjustments;
 }

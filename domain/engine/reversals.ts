@@ -25,19 +25,36 @@ interface PaidRule {
   isAssigned: boolean;
 }
 
+function covers(assignment: PlanAssignmentInput, at: number | undefined): boolean {
+  if (at === undefined) return false;
+  const from = assignment.activeFrom === undefined ? -Infinity : Date.parse(assignment.activeFrom);
+  const until = assignment.activeUntil === undefined ? Infinity : Date.parse(assignment.activeUntil);
+  return at >= from && at < until;
+}
+
 /**
- * Finds the rule by id in the partner's plan versions, restricted to `planId` when given. A rule in
- * none of them keeps the ids of the payment and is judged by the terms of the first plan version.
+ * Finds the rule by id in the partner's plan versions, restricted to `planId` when given. Several
+ * assignments can contain it, such as the two parts of a month split between versions or entries.
+ * Then the part of the paying version that covers the cancellation wins, else the paying version,
+ * else the part that covers the cancellation. A rule in none of them keeps the ids of the payment
+ * and is judged by the terms of the first plan version.
  */
 function resolvePaidRule(
   ruleId: string,
   plan: { planId?: string | undefined; planVersionId?: string | undefined },
   assignments: readonly PlanAssignmentInput[],
+  cancelledAt: number | undefined,
 ): PaidRule {
-  for (const [planIndex, assignment] of assignments.entries()) {
-    if (plan.planId !== undefined && assignment.planId !== plan.planId) {
-      continue;
-    }
+  const candidates = [...assignments.entries()].filter(
+    ([, assignment]) =>
+      (plan.planId === undefined || assignment.planId === plan.planId) &&
+      assignment.definition.rules.some((rule) => rule.id === ruleId),
+  );
+  const rank = ([, assignment]: [number, PlanAssignmentInput]): number =>
+    (assignment.planVersionId === plan.planVersionId ? 2 : 0) + (covers(assignment, cancelledAt) ? 1 : 0);
+  const best = [...candidates].sort((left, right) => rank(right) - rank(left) || left[0] - right[0])[0];
+  if (best !== undefined) {
+    const [planIndex, assignment] = best;
     const ruleIndex = assignment.definition.rules.findIndex((rule) => rule.id === ruleId);
     const rule = assignment.definition.rules[ruleIndex];
     if (rule !== undefined) {
@@ -71,6 +88,7 @@ function sumPaidByRule(
   commissionDrafts: readonly LineDraft[],
   assignments: readonly PlanAssignmentInput[],
   orderNumber: string,
+  cancelledAt: number | undefined,
 ): PaidTotal[] {
   const totals = new Map<string, PaidTotal>();
   const totalFor = (rule: PaidRule): PaidTotal => {
@@ -85,12 +103,12 @@ function sumPaidByRule(
   };
 
   for (const payment of payments) {
-    const total = totalFor(resolvePaidRule(payment.ruleId, payment, assignments));
+    const total = totalFor(resolvePaidRule(payment.ruleId, payment, assignments, cancelledAt));
     const amount = parseAmount(payment.amount, `previous payment of order ${orderNumber} rule ${payment.ruleId}`);
     total.earlierPeriods = total.earlierPeriods.plus(amount);
   }
   for (const draft of commissionDrafts) {
-    const total = totalFor(resolvePaidRule(draft.line.ruleId, draft.line, assignments));
+    const total = totalFor(resolvePaidRule(draft.line.ruleId, draft.line, assignments, cancelledAt));
     total.thisPeriod = total.thisPeriod.plus(parseAmount(draft.line.amount, `line of order ${orderNumber}`));
   }
   return [...totals.values()];
@@ -140,6 +158,9 @@ function buildReversalLine(timeline: OrderTimeline, total: PaidTotal, cancellati
  * −(earlier periods + this period) when the rule's plan classifies the cancellation as cooling-off
  * or clawback and that total is not zero. Adds a `reversal_rule_not_in_plan` warning for a rule
  * that no assigned plan version contains. `assignments` must not be empty.
+ *
+ * NOTE: only order lines are reversed. Adjustment lines of earlier periods that the order helped
+ * earn (accelerators, bonuses, overrides) stay paid, because they belong to no order.
  */
 export function buildReversalLines(
   timeline: OrderTimeline,
@@ -149,7 +170,13 @@ export function buildReversalLines(
   warnings: CalculationWarning[],
 ): LineDraft[] {
   const drafts: LineDraft[] = [];
-  const totals = sumPaidByRule(payments, commissionDrafts, context.assignments, timeline.order.orderNumber);
+  const totals = sumPaidByRule(
+    payments,
+    commissionDrafts,
+    context.assignments,
+    timeline.order.orderNumber,
+    timeline.reachedAt.get('cancelled'),
+  );
   for (const total of totals) {
     const cancellation = classifyCancellation(timeline, total.rule.definition, context.period);
     const paid = total.earlierPeriods.plus(total.thisPeriod);

@@ -8,7 +8,7 @@
 import { PlanValidationError, type ValidationIssue } from '../errors.js';
 import type { PartnerKind } from '../model.js';
 import { formatPath } from '../validation.js';
-import { parsePlanDefinition } from './definition.js';
+import { parsePlanDefinition, validatePlanTemplate } from './definition.js';
 
 /** The members of a plan file that assignment checks read. */
 export interface AssignablePlan {
@@ -155,14 +155,9 @@ function checkEntryParameters(plan: AssignablePlan, entry: Entry, index: number)
  */
 export function checkAssignmentEntries(plan: AssignablePlan): AssignmentIssue[] {
   const issues: AssignmentIssue[] = [];
-  const validVersions = plan.versions.filter((version) => {
-    try {
-      parsePlanDefinition(version.definition, defaultsOnlyValues(version.definition));
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  // Only the template is required to be valid here: a parameter value that does not fit its field
+  // (such as a default of "120.005" for an amount) is found when each entry's values are filled in.
+  const validVersions = plan.versions.filter((version) => validatePlanTemplate(version.definition).success);
   const checked = { ...plan, versions: validVersions };
   plan.assignments.forEach((entry, index) => {
     issues.push(...checkEntryParameters(checked, entry, index));
@@ -185,17 +180,6 @@ export function checkAssignmentEntries(plan: AssignablePlan): AssignmentIssue[] 
     }
   });
   return issues;
-}
-
-/** Parameter values that make a template with defaults for every parameter parse. */
-function defaultsOnlyValues(definition: unknown): Record<string, string> {
-  const parameters = (definition as { parameters?: Record<string, { default?: string }> } | null)?.parameters ?? {};
-  const values: Record<string, string> = {};
-  for (const [name, parameter] of Object.entries(parameters)) {
-    // A parameter without default gets a value from every entry; "1" is valid for all numeric types.
-    values[name] = parameter.default ?? '1';
-  }
-  return values;
 }
 
 /**

@@ -231,3 +231,26 @@ export function checkBands(bands: readonly ParsedBand[], context: RefinementCont
     });
   }
 }
+
+/**
+ * Reports a cap below its floor, which would cap one month under the amount it raises another to.
+ * Limits given as "${parameter}" are checked once the values are filled in.
+ */
+export function checkCapAboveFloor(
+  limits: Readonly<Record<string, string | undefined>>,
+  pairs: readonly (readonly [cap: string, floor: string])[],
+  context: RefinementContext,
+): void {
+  for (const [capName, floorName] of pairs) {
+    const cap = limits[capName];
+    const floor = limits[floorName];
+    if (cap === undefined || floor === undefined || isPlaceholder(cap) || isPlaceholder(floor)) continue;
+    if (parseDecimal(cap, capName).lessThan(parseDecimal(floor, floorName))) {
+      context.addIssue({
+        code: 'custom',
+        path: [capName],
+        message: `${capName} ${cap} is below ${floorName} ${floor}; a cap must be at least the floor`,
+      });
+    }
+  }
+}

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { PlanValidationError, type ValidationIssue } from '../errors.js';
 import type { FormulaType } from '../formula/formula.js';
 import { parseJsonText, validateWithSchema } from '../validation.js';
-import { checkUniqueRuleIds } from './checks.js';
+import { checkCapAboveFloor, checkUniqueRuleIds } from './checks.js';
 import { checkDefinitionReferences } from './references.js';
 import { metricsSchema, type MetricDefinition } from './metrics.js';
 import { planRuleSchema, type PlanRule } from './rules.js';
@@ -115,7 +115,10 @@ export const planDefinitionSchema = z
       .default({}),
     metrics: metricsSchema.default({}),
     rules: z.array(planRuleSchema).min(1, { error: 'must list at least one rule' }).superRefine(checkUniqueRuleIds),
-    limits: z.strictObject({ periodCap: amountSchema.optional(), periodFloor: amountSchema.optional() }).optional(),
+    limits: z
+      .strictObject({ periodCap: amountSchema.optional(), periodFloor: amountSchema.optional() })
+      .superRefine((limits, context) => checkCapAboveFloor(limits, [['periodCap', 'periodFloor']], context))
+      .optional(),
   })
   .superRefine(checkDefinitionReferences);
 

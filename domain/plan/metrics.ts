@@ -93,6 +93,7 @@ export interface CancellationRateMetric extends OrderMetricBase {
 /**
  * Of the orders that reached `toState` within the period, the share that got there within
  * `withinWorkingDays` working days (Monday to Friday, without `holidays`) after `fromState`.
+ * Orders without a recorded `fromState` are not measured.
  */
 export interface SlaComplianceMetric extends OrderMetricBase {
   kind: 'sla_compliance';

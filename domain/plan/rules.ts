@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 import type { OrderState } from '../model.js';
-import { checkBands, checkPaymentShares, checkTiers, checkUniqueCategories } from './checks.js';
+import { checkBands, checkCapAboveFloor, checkPaymentShares, checkTiers, checkUniqueCategories } from './checks.js';
 import { dateWindowSchema, orderFilterShape, type DateWindow, type OrderFilter } from './metrics.js';
 import {
   amountSchema,
@@ -187,12 +187,23 @@ export function isOrderRule(rule: PlanRule): rule is OrderRule {
 
 const gateSchema = z.strictObject({ when: formulaSchema, label: labelSchema.optional() });
 
-const limitsSchema = z.strictObject({
-  lineCap: amountSchema.optional(),
-  lineFloor: amountSchema.optional(),
-  ruleCap: amountSchema.optional(),
-  ruleFloor: amountSchema.optional(),
-});
+const limitsSchema = z
+  .strictObject({
+    lineCap: amountSchema.optional(),
+    lineFloor: amountSchema.optional(),
+    ruleCap: amountSchema.optional(),
+    ruleFloor: amountSchema.optional(),
+  })
+  .superRefine((limits, context) =>
+    checkCapAboveFloor(
+      limits,
+      [
+        ['lineCap', 'lineFloor'],
+        ['ruleCap', 'ruleFloor'],
+      ],
+      context,
+    ),
+  );
 
 const paymentSchema = z
   .array(z.strictObject({ state: payableStateSchema, share: shareSchema }))

@@ -76,7 +76,10 @@ export const shareSchema = z
 
 export const dateSchema = z
   .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { error: 'must be a date as YYYY-MM-DD, e.g. 2026-12-01' });
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { error: 'must be a date as YYYY-MM-DD, e.g. 2026-12-01' })
+  .refine((date) => new Date(`${date}T00:00:00.000Z`).toISOString().startsWith(date), {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a day of the calendar; check the day of the month`,
+  });
 
 export const formulaSchema = z
   .string()

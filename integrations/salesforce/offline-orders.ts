@@ -155,9 +155,15 @@ export function selectPeriodOrders(
 
   const partnersById = new Map(offline.partners.map((partner) => [partner.id, partner]));
   const partnerIds = new Set(orders.map((order) => order.partnerId));
+  // Every agency above a partner with orders, also over several levels, as loadCalculationInput reads them.
   for (const order of orders) {
-    const parentId = partnersById.get(order.partnerId)?.parentId;
-    if (parentId !== undefined) partnerIds.add(parentId);
+    const walked = new Set([order.partnerId]);
+    let parentId = partnersById.get(order.partnerId)?.parentId;
+    while (parentId !== undefined && !walked.has(parentId)) {
+      walked.add(parentId);
+      partnerIds.add(parentId);
+      parentId = partnersById.get(parentId)?.parentId;
+    }
   }
   const partners = offline.partners
     .filter((partner) => partnerIds.has(partner.id))

@@ -13,6 +13,7 @@ import type {
 import { PlanValidationError } from '../../../../domain/errors.js';
 import type { CommissionLine, OrderRecord, Partner, StatementDraft } from '../../../../domain/model.js';
 import { validatePlanTemplate, type PlanDefinition } from '../../../../domain/plan/definition.js';
+import { parsePlanFile, PlanFileError, type PlanFileIssue } from '../../../../integrations/plans/plan-file.js';
 import { buildInput, buildOrder, buildPartner, type OrderOptions } from '../builders.js';
 
 export const PARTNER_ID = 'P00001';
@@ -141,4 +142,15 @@ export function onlyLineOf(statement: StatementDraft, ruleId: string): Commissio
 /** Returns [order number, amount] of each line, in line order. Adjustment lines have no order number. */
 export function orderAmounts(statement: StatementDraft): [string | undefined, string][] {
   return statement.lines.map((line) => [line.orderNumber, line.amount]);
+}
+
+/** Returns every issue of a plan file that must be invalid, failing the test when it is valid. */
+export function issuesOf(text: string): PlanFileIssue[] {
+  try {
+    parsePlanFile(text, 'plan.yaml');
+  } catch (error) {
+    if (error instanceof PlanFileError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected PlanFileError, but the plan file was accepted');
 }

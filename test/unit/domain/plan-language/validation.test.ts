@@ -1,27 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import {
-  checkPlanSet,
-  parsePlanFile,
-  PlanFileError,
-  type PlanFileIssue,
-} from '../../../../integrations/plans/plan-file.js';
+import { checkPlanSet, parsePlanFile } from '../../../../integrations/plans/plan-file.js';
+import { issuesOf } from './support.js';
 
 /** A valid one-rule definition in YAML flow style, for plan files whose problem lies elsewhere. */
 const DEFINITION =
   '{ rules: [{ id: per-order, kind: fixed_per_order, label: Per order, amount: "50.00", ' +
   'payment: [{ state: validated, share: "1" }] }] }';
-
-/** Returns every issue of a plan file that must be invalid. */
-function issuesOf(text: string): PlanFileIssue[] {
-  try {
-    parsePlanFile(text, 'plan.yaml');
-  } catch (error) {
-    if (error instanceof PlanFileError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected PlanFileError, but the plan file was accepted');
-}
 
 describe('unknown names', () => {
   it('reports an unknown accelerator metric', () => {
