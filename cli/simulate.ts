@@ -94,6 +94,7 @@ export function formatSimulationTable(result: SimulationResult, showLines: boole
   const active = result.activePlans.length === 0 ? 'no active plans' : `active ${result.activePlans.join(', ')}`;
   out.push(`Pay period ${result.period}: draft ${result.draftPlans.join(', ')} against ${active}`);
   out.push('');
+
   out.push(
     [
       pad('partner', 14),
@@ -106,6 +107,7 @@ export function formatSimulationTable(result: SimulationResult, showLines: boole
       pad('payable chg.', 12, true),
     ].join(' '),
   );
+
   for (const partner of result.partners) {
     out.push(totalsRow(partner.partnerId, partner.name, partner.draft, partner.active, partner.difference));
     if (showLines) {
@@ -117,9 +119,11 @@ export function formatSimulationTable(result: SimulationResult, showLines: boole
       }
     }
   }
+
   const { draft, active: activeTotals, difference } = result.totals;
   const count = result.partners.length;
   out.push(totalsRow('total', `${count} partner${count === 1 ? '' : 's'}`, draft, activeTotals, difference));
+
   for (const warning of result.warnings) out.push(`warning ${warning.code}: ${warning.message}`);
   for (const note of result.notes) out.push(`note: ${note}`);
   return `${out.join('\n')}\n`;

@@ -48,8 +48,8 @@ export interface SimulationResult {
   /** Warnings of the draft run. */
   warnings: CalculationWarning[];
   /**
-   * What the run had to assume or could not check, for example draft plans that replace active
-   * plans of other ids for some partners, which storing the drafts as they are would reject.
+   * Assumptions the run made and facts it could not check. An example is a draft plan that replaces
+   * an active plan of another id for some partners, which storing the draft would reject.
    */
   notes: string[];
 }
@@ -98,18 +98,20 @@ function totalsOf(statement: StatementDraft | undefined): SimulationTotals {
   };
 }
 
-function combine(items: readonly SimulationTotals[], sign: 1 | -1 = 1): SimulationTotals {
-  const result: SimulationTotals = { ...ZERO_TOTALS, lines: 0 };
-  items.forEach((item, index) => {
-    const factor = index === 0 ? 1 : sign;
-    result.lines += factor * item.lines;
-  });
+/** Returns the field-by-field sum of the totals. */
+function sumTotals(items: readonly SimulationTotals[]): SimulationTotals {
+  const result: SimulationTotals = { ...ZERO_TOTALS, lines: items.reduce((count, item) => count + item.lines, 0) };
   for (const key of AMOUNT_KEYS) {
-    const values = items.map((item, index) => {
-      const amount = parseAmount(item[key], key);
-      return index === 0 || sign === 1 ? amount : amount.negated();
-    });
-    result[key] = formatAmount(sumAmounts(values));
+    result[key] = formatAmount(sumAmounts(items.map((item) => parseAmount(item[key], key))));
+  }
+  return result;
+}
+
+/** Returns `draft` − `active`, field by field. */
+function subtractTotals(draft: SimulationTotals, active: SimulationTotals): SimulationTotals {
+  const result: SimulationTotals = { ...ZERO_TOTALS, lines: draft.lines - active.lines };
+  for (const key of AMOUNT_KEYS) {
+    result[key] = formatAmount(parseAmount(draft[key], key).minus(parseAmount(active[key], key)));
   }
   return result;
 }
@@ -244,17 +246,17 @@ export function simulatePeriod(input: SimulationInput): SimulationResult {
       lines: draftStatement?.lines ?? [],
       draft: draftTotals,
       active: activeTotals,
-      difference: combine([draftTotals, activeTotals], -1),
+      difference: subtractTotals(draftTotals, activeTotals),
     };
   });
-  const draftTotal = combine(partners.map((partner) => partner.draft));
-  const activeTotal = combine(partners.map((partner) => partner.active));
+  const draftTotal = sumTotals(partners.map((partner) => partner.draft));
+  const activeTotal = sumTotals(partners.map((partner) => partner.active));
   return {
     period: input.period.id,
     draftPlans: [...draftIds].sort(),
     activePlans: input.activePlans.map((plan) => plan.id).sort(),
     partners,
-    totals: { draft: draftTotal, active: activeTotal, difference: combine([draftTotal, activeTotal], -1) },
+    totals: { draft: draftTotal, active: activeTotal, difference: subtractTotals(draftTotal, activeTotal) },
     // A partner that neither plan set assigns is outside the what-if, so its warning is noise.
     warnings: draft.warnings.filter(
       (warning) =>

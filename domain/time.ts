@@ -79,3 +79,10 @@ export function addCalendarMonths(epochMilliseconds: number, months: number): nu
     date.getUTCMilliseconds(),
   );
 }
+
+/** Returns the UTC calendar date `days` days after `date` (before it for a negative count), both as YYYY-MM-DD. */
+export function addDays(date: string, days: number): string {
+  const day = new Date(`${date}T00:00:00.000Z`);
+  day.setUTCDate(day.getUTCDate() + days);
+  return day.toISOString().slice(0, 10);
+}

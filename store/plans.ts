@@ -6,6 +6,7 @@
 import { PlanValidationError, type ValidationIssue } from '../domain/errors.js';
 import { resolveAssignments, checkPlansDoNotOverlap, type PlanSetIssue } from '../domain/plan/assignments.js';
 import { planFileSchema, type PlanFile, type PlanFileInput } from '../domain/plan/plan-file.js';
+import { addDays } from '../domain/time.js';
 import { validateWithSchema } from '../domain/validation.js';
 import type { Prisma, PrismaClient } from './prisma.js';
 import { indexById, TRANSACTION_OPTIONS } from './reference-data.js';
@@ -70,7 +71,7 @@ export class OverlappingPlanVersionsError extends Error {
   ) {
     const fix =
       earlier.effectiveFrom < later.effectiveFrom
-        ? `set effectiveTo of ${earlier.id} to ${dayBefore(later.effectiveFrom)} or earlier`
+        ? `set effectiveTo of ${earlier.id} to ${addDays(later.effectiveFrom, -1)} or earlier`
         : 'give the versions date ranges without a common day';
     super(
       `versions ${describeRange(earlier)} and ${describeRange(later)} of plan ${planId} overlap, ` +
@@ -81,12 +82,6 @@ export class OverlappingPlanVersionsError extends Error {
 
 function describeRange(range: PlanVersionRange): string {
   return `${range.id} (version ${range.version}, ${range.effectiveFrom} to ${range.effectiveTo ?? 'open end'})`;
-}
-
-function dayBefore(day: string): string {
-  const date = new Date(`${day}T00:00:00.000Z`);
-  date.setUTCDate(date.getUTCDate() - 1);
-  return date.toISOString().slice(0, 10);
 }
 
 /**

@@ -38,11 +38,19 @@ interface ValidAssignment extends PlanAssignmentInput {
  * and a missing coolingOffDays would silently disable cooling-off.
  */
 function validateAssignments(assignments: readonly PlanAssignmentInput[]): ValidAssignment[] {
+  // Hundreds of partners share a few definitions and parameter sets, so each pair is parsed once.
+  const parsed = new Map<string, Pick<ValidAssignment, 'definition' | 'parameterValues'>>();
   return assignments.map((assignment) => {
     try {
-      const definition = parsePlanDefinition(assignment.definition, assignment.parameters ?? {});
-      const parameterValues = resolveParameterValues(definition.parameters, assignment.parameters ?? {}).values;
-      return { ...assignment, definition, parameterValues };
+      const parameters = assignment.parameters ?? {};
+      const key = JSON.stringify([assignment.definition, Object.entries(parameters).sort()]);
+      let entry = parsed.get(key);
+      if (entry === undefined) {
+        const definition = parsePlanDefinition(assignment.definition, parameters);
+        entry = { definition, parameterValues: resolveParameterValues(definition.parameters, parameters).values };
+        parsed.set(key, entry);
+      }
+      return { ...assignment, ...entry };
     } catch (error) {
       if (error instanceof PlanValidationError) {
         throw new PlanValidationError(error.issues, assignment.planVersionId);

@@ -3,20 +3,14 @@
  * assignment covers, its parameter values, its compiled formulas, the order filter and the
  * partner's metrics, each computed once.
  */
-import {
-  compileFormula,
-  FormulaEvaluationError,
-  type CompiledFormula,
-  type FormulaEnvironment,
-  type FormulaType,
-  type FormulaValue,
-} from '../formula/formula.js';
+import { compileFormula, FormulaEvaluationError, type CompiledFormula, type FormulaValue } from '../formula/formula.js';
 import { parseDecimal, type Decimal } from '../money.js';
 import type { CalculationWarning, OrderRecord, Partner } from '../model.js';
-import { ORDER_FIELDS, type PlanDefinition } from '../plan/definition.js';
+import type { PlanDefinition } from '../plan/definition.js';
 import type { DateWindow, OrderFilter } from '../plan/metrics.js';
+import { formulaEnvironment, type FormulaContext } from '../plan/references.js';
 import { MILLISECONDS_PER_DAY, parseIsoDateTime } from '../time.js';
-import { classifyCancellation } from './cancellation.js';
+import { classifyCancellation, type CancellationOutcome } from './cancellation.js';
 import { computeMetric, type MetricResult } from './metrics.js';
 import type { OrderTimeline } from './order-timeline.js';
 import type { ParsedPeriod } from './period.js';
@@ -41,8 +35,6 @@ export function narrowToWindow(range: TimeRange, window: DateWindow | undefined)
   return { startsAt: Math.max(range.startsAt, windowStart), endsAt: Math.min(range.endsAt, windowEnd) };
 }
 
-type FormulaContext = 'order' | 'period' | 'metricWhere';
-
 /** The rule or metric whose formula is evaluated, which a formula_failed warning names. */
 export type FormulaOwner = { ruleId: string } | { metric: string };
 
@@ -65,6 +57,8 @@ export interface AssignmentEvaluation {
    * cooling-off and clawback terms. Count and sum metrics leave such orders out, as tiers do.
    */
   isReversedInPeriod(timeline: OrderTimeline): boolean;
+  /** Returns whether the order was cancelled within its cooling-off period in this period, which voids it. */
+  isVoidInPeriod(timeline: OrderTimeline): boolean;
   /** Returns the metric's value, computing it on first use. Throws FormulaEvaluationError when a formula metric fails. */
   metric(name: string): MetricResult;
   /** Returns the metric's value like `metric`, or undefined when a formula metric fails on this period's values. */
@@ -126,28 +120,6 @@ function parameterFormulaValues(
   return result;
 }
 
-function parameterTypes(definition: PlanDefinition): Record<string, FormulaType> {
-  return Object.fromEntries(
-    Object.entries(definition.parameters).map(([name, declaration]) => [
-      name,
-      declaration.type === 'text' ? 'text' : 'number',
-    ]),
-  );
-}
-
-function environmentFor(definition: PlanDefinition, context: FormulaContext): FormulaEnvironment {
-  const metrics = Object.fromEntries(Object.keys(definition.metrics).map((name) => [name, 'number' as const]));
-  const parameters = parameterTypes(definition);
-  switch (context) {
-    case 'order':
-      return { variables: { ...ORDER_FIELDS, ...parameters, ...metrics }, attributes: definition.attributes };
-    case 'metricWhere':
-      return { variables: { ...ORDER_FIELDS, ...parameters }, attributes: definition.attributes };
-    case 'period':
-      return { variables: { ...parameters, ...metrics }, attributes: {} };
-  }
-}
-
 /** Returns the order fields as formula values. */
 export function orderVariables(timeline: OrderTimeline): Record<string, FormulaValue> {
   const order = timeline.order;
@@ -177,13 +149,19 @@ export function createAssignmentEvaluation(input: EvaluationInput): AssignmentEv
   const parameters = parameterFormulaValues(definition, input.parameterValues);
   const compiled = new Map<string, CompiledFormula>();
   const metrics = new Map<string, MetricResult>();
-  const reversedInPeriod = new Map<OrderTimeline, boolean>();
+  const outcomes = new Map<OrderTimeline, CancellationOutcome | undefined>();
+  const cancellationOutcome = (timeline: OrderTimeline): CancellationOutcome | undefined => {
+    if (!outcomes.has(timeline)) {
+      outcomes.set(timeline, classifyCancellation(timeline, definition, period)?.outcome);
+    }
+    return outcomes.get(timeline);
+  };
 
   const formula = (source: string, context: FormulaContext): CompiledFormula => {
     const key = `${context}\u0000${source}`;
     let entry = compiled.get(key);
     if (entry === undefined) {
-      const result = compileFormula(source, environmentFor(definition, context));
+      const result = compileFormula(source, formulaEnvironment(definition, context));
       if (!result.ok) {
         throw new Error(`formula "${source}" does not compile: ${result.issues.map((i) => i.message).join('; ')}`);
       }
@@ -234,13 +212,11 @@ export function createAssignmentEvaluation(input: EvaluationInput): AssignmentEv
     agentTimelines: input.agentTimelines,
     warnings,
     isReversedInPeriod(timeline) {
-      let reversed = reversedInPeriod.get(timeline);
-      if (reversed === undefined) {
-        const outcome = classifyCancellation(timeline, definition, period)?.outcome;
-        reversed = outcome === 'cooling_off' || outcome === 'clawback';
-        reversedInPeriod.set(timeline, reversed);
-      }
-      return reversed;
+      const outcome = cancellationOutcome(timeline);
+      return outcome === 'cooling_off' || outcome === 'clawback';
+    },
+    isVoidInPeriod(timeline) {
+      return cancellationOutcome(timeline) === 'cooling_off';
     },
     metric(name) {
       let result = metrics.get(name);

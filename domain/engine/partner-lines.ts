@@ -4,7 +4,6 @@
  */
 import type { CalculationWarning, Partner, PreviousPayment } from '../model.js';
 import { isOrderRule, type OrderRule } from '../plan/definition.js';
-import { classifyCancellation } from './cancellation.js';
 import { createAssignmentEvaluation, narrowToWindow, type AssignmentEvaluation } from './evaluation.js';
 import type { LineDraft } from './lines.js';
 import type { OrderTimeline } from './order-timeline.js';
@@ -57,22 +56,13 @@ function buildRuleLines(
 
 function buildPlanCommissionLines(evaluation: AssignmentEvaluation, planIndex: number): LineDraft[] {
   const timelines = evaluation.ownTimelines;
-  const outcomes = new Map(
-    timelines.map((timeline) => [
-      timeline,
-      classifyCancellation(timeline, evaluation.definition, evaluation.period)?.outcome,
-    ]),
-  );
   // An order cancelled within the cooling-off period is void: it earns nothing in the period.
-  const payable = timelines.filter((timeline) => outcomes.get(timeline) !== 'cooling_off');
+  const payable = timelines.filter((timeline) => !evaluation.isVoidInPeriod(timeline));
   // Tiers skip orders whose payments a cancellation in the period reverses (cooling-off or
   // clawback), because a reversal takes back the order's own line but not the higher tier that its
   // count gave the other orders. A cancellation after the clawback window reverses nothing, so that
   // order still counts and is paid.
-  const tierCounted = timelines.filter((timeline) => {
-    const outcome = outcomes.get(timeline);
-    return outcome !== 'cooling_off' && outcome !== 'clawback';
-  });
+  const tierCounted = timelines.filter((timeline) => !evaluation.isReversedInPeriod(timeline));
   return evaluation.definition.rules.flatMap((rule, ruleIndex) =>
     isOrderRule(rule) ? buildRuleLines(evaluation, rule, ruleIndex, planIndex, { payable, tierCounted }) : [],
   );

@@ -66,7 +66,7 @@ function computeFormulaCommission(
     baseAmount: roundToCents(exact),
     terms: [exact.toFixed()],
     exact,
-    // The label says what the formula means; the formula and its values follow as the evidence.
+    // The label states what the formula means, and the formula and its values follow as the evidence.
     phrase: `${rule.label}, ${describeAmount(roundToCents(exact))} (${rule.amount}${values === '' ? '' : ` with ${values}`})`,
     inputs,
   };
@@ -250,7 +250,8 @@ function buildShareLine(
 
 /**
  * Returns the time a payment share becomes due: when the order reached the share's state, or
- * later, when the rule holds payment until another state and the order reached that one later.
+ * later, when the rule defers payment until another state (`holdUntil`) and the order reached that
+ * one later.
  */
 function dueAt(rule: ScheduledRule, timeline: OrderTimeline, payment: PaymentShare): number | undefined {
   const reached = timeline.reachedAt.get(payment.state);

@@ -1,7 +1,7 @@
 /**
  * Adjustment lines of one plan assignment for the period: commission withheld by a failed gate,
  * rule caps and floors, accelerators, bonuses, agency overrides and the plan's period cap and
- * floor, applied in that order so that each step reads the result of the one before.
+ * floor. They are applied in that order, so each step reads the result of the one before.
  */
 import { formatAmount, parseAmount, parseDecimal, roundToCents, sumAmounts, ZERO, type Decimal } from '../money.js';
 import type { CommissionLine, Partner } from '../model.js';
@@ -18,7 +18,7 @@ export interface AgentResult {
   lines: readonly Omit<CommissionLine, 'lineNumber'>[];
 }
 
-/** What the adjustment lines of one assignment read beyond its own lines. */
+/** Facts beyond its own lines that the adjustment lines of one assignment read. */
 export interface AdjustmentScope {
   /** Orders of the partner with a reversal line in the period, in any of its assignments. */
   reversedOrderIds: ReadonlySet<string>;
@@ -59,7 +59,7 @@ function describeFormulaMetrics(
     if (result !== undefined) metrics[name] = result.value.toFixed();
   }
   const figures = results.map(({ name, result }) => result?.description ?? `${name} could not be computed`);
-  // Parameters are shown too, so that a partner sees the threshold a gate compared with.
+  // Parameters are listed too, so that a partner can read the threshold a gate compared with.
   const parameters = evaluation
     .formula(source, 'period')
     .variables.filter((name) => Object.hasOwn(evaluation.definition.parameters, name))
@@ -214,6 +214,7 @@ function buildAcceleratorLine(
   );
   const base = sumLines(applied);
   if (base.isZero()) return undefined;
+
   // A formula metric can fail on this period's values. evaluateForPeriod then adds a warning, and
   // the accelerator is skipped like a bonus whose formula fails.
   if (evaluation.evaluateForPeriod(rule.metric, rule.id) === undefined) return undefined;
@@ -222,6 +223,7 @@ function buildAcceleratorLine(
   if (band === undefined) return undefined;
   const multiplier = parseDecimal(band.multiplier, `rule ${rule.id} multiplier`);
   if (multiplier.equals(1)) return undefined;
+
   const exact = base.times(multiplier.minus(1));
   const amount = roundToCents(exact);
   const direction = multiplier.greaterThan(1) ? 'raises' : 'lowers';

@@ -7,6 +7,7 @@
  */
 import { PlanValidationError, type ValidationIssue } from '../errors.js';
 import type { PartnerKind } from '../model.js';
+import { addDays } from '../time.js';
 import { formatPath } from '../validation.js';
 import { parsePlanDefinition, validatePlanTemplate } from './definition.js';
 
@@ -64,12 +65,6 @@ function describeDays(days: { from: string; to: string | null }): string {
 export interface DayRange {
   from: string;
   to: string | null;
-}
-
-function addDays(date: string, days: number): string {
-  const next = new Date(`${date}T00:00:00.000Z`);
-  next.setUTCDate(next.getUTCDate() + days);
-  return next.toISOString().slice(0, 10);
 }
 
 /** Returns the days of `range` that none of `covered` contains, as separate ranges in date order. */

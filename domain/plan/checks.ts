@@ -174,10 +174,10 @@ function isPlaceholder(value: string | undefined): boolean {
 }
 
 /**
- * Reports accelerator bands that do not cover every metric value from 0 upwards exactly once:
- * each band runs from `from` (inclusive) to `to` (exclusive), the first starts at 0, each next one
- * starts where the previous one ends, and only the last is open-ended. Bands with a "${parameter}"
- * bound are checked once the parameter's value is filled in.
+ * Reports accelerator bands that do not cover every metric value from 0 upwards exactly once. Each
+ * band runs from `from` (inclusive) to `to` (exclusive). The first starts at 0, each next one starts
+ * where the previous one ends, and only the last is open-ended. Bands with a "${parameter}" bound
+ * are checked once the parameter's value is filled in.
  */
 export function checkBands(bands: readonly ParsedBand[], context: RefinementContext): void {
   if (bands.some((band) => isPlaceholder(band.from) || isPlaceholder(band.to))) {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 
 import type { ValidationIssue } from '../errors.js';
+import { addDays } from '../time.js';
 import { PARTNER_KINDS } from '../model.js';
 import { checkAssignmentEntries } from './assignments.js';
 import { planDefinitionSchema } from './definition.js';
@@ -73,19 +74,6 @@ function addIssues(
   }
 }
 
-/** Day after a YYYY-MM-DD date, as YYYY-MM-DD. */
-export function nextDay(date: string): string {
-  const next = new Date(`${date}T00:00:00.000Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return next.toISOString().slice(0, 10);
-}
-
-function previousDay(date: string): string {
-  const previous = new Date(`${date}T00:00:00.000Z`);
-  previous.setUTCDate(previous.getUTCDate() - 1);
-  return previous.toISOString().slice(0, 10);
-}
-
 /** Reports duplicate version ids and numbers, and versions that overlap or leave a gap between them. */
 function checkVersions(
   plan: { versions: { id: string; version: number; effectiveFrom: string; effectiveTo: string | null }[] },
@@ -136,15 +124,15 @@ function checkVersions(
         path,
         message:
           `overlaps versions[${previous.index}] (${previous.version.id}, ${previous.version.effectiveFrom} ${until}); ` +
-          `end that version on ${previousDay(current.version.effectiveFrom)} or earlier`,
+          `end that version on ${addDays(current.version.effectiveFrom, -1)} or earlier`,
       });
-    } else if (nextDay(previousEnd) !== current.version.effectiveFrom) {
+    } else if (addDays(previousEnd, 1) !== current.version.effectiveFrom) {
       context.addIssue({
         code: 'custom',
         path,
         message:
-          `gap in effective dates: no version applies from ${nextDay(previousEnd)} to the day before ` +
-          `${current.version.effectiveFrom}; start this version on ${nextDay(previousEnd)} or extend versions[${previous.index}]`,
+          `gap in effective dates: no version applies from ${addDays(previousEnd, 1)} to the day before ` +
+          `${current.version.effectiveFrom}; start this version on ${addDays(previousEnd, 1)} or extend versions[${previous.index}]`,
       });
     }
   }

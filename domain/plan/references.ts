@@ -52,6 +52,36 @@ function metricTypes(definition: DefinitionShape, except?: string): Record<strin
   );
 }
 
+/**
+ * The place a formula is evaluated in. `order` is an order rule (order fields, attributes,
+ * parameters and metrics). `metricWhere` is a metric's order filter, without metrics because they
+ * would depend on each other. `period` is a gate, bonus or formula metric (parameters and metrics).
+ */
+export type FormulaContext = 'order' | 'metricWhere' | 'period';
+
+/**
+ * Returns the names a formula may read in a context, with their types. `exceptMetric` leaves out a
+ * formula metric's own name.
+ */
+export function formulaEnvironment(
+  definition: DefinitionShape,
+  context: FormulaContext,
+  exceptMetric?: string,
+): FormulaEnvironment {
+  const parameters = parameterTypes(definition);
+  switch (context) {
+    case 'order':
+      return {
+        variables: { ...ORDER_FIELDS, ...parameters, ...metricTypes(definition) },
+        attributes: definition.attributes,
+      };
+    case 'metricWhere':
+      return { variables: { ...ORDER_FIELDS, ...parameters }, attributes: definition.attributes };
+    case 'period':
+      return { variables: { ...parameters, ...metricTypes(definition, exceptMetric) }, attributes: {} };
+  }
+}
+
 function checkFormula(
   source: string,
   environment: FormulaEnvironment,
@@ -126,10 +156,7 @@ function checkMetricCycles(definition: DefinitionShape, context: Context): void 
     if (metric.kind === 'attainment') {
       dependencies.set(name, [metric.metric]);
     } else if (metric.kind === 'formula') {
-      const compiled = compileFormula(metric.formula, {
-        variables: { ...parameterTypes(definition), ...metricTypes(definition) },
-        attributes: {},
-      });
+      const compiled = compileFormula(metric.formula, formulaEnvironment(definition, 'period'));
       dependencies.set(name, compiled.ok ? compiled.formula.variables : []);
     }
   }
@@ -154,10 +181,7 @@ function checkMetricCycles(definition: DefinitionShape, context: Context): void 
 }
 
 function checkMetrics(definition: DefinitionShape, context: Context): void {
-  const orderEnvironment = {
-    variables: { ...ORDER_FIELDS, ...parameterTypes(definition) },
-    attributes: definition.attributes,
-  };
+  const orderEnvironment = formulaEnvironment(definition, 'metricWhere');
   for (const [name, metric] of Object.entries(definition.metrics)) {
     const path: Path = ['metrics', name];
     if (metric.kind === 'attainment') {
@@ -171,10 +195,7 @@ function checkMetrics(definition: DefinitionShape, context: Context): void {
       continue;
     }
     if (metric.kind === 'formula') {
-      const environment = {
-        variables: { ...parameterTypes(definition), ...metricTypes(definition, name) },
-        attributes: {},
-      };
+      const environment = formulaEnvironment(definition, 'period', name);
       checkFormula(metric.formula, environment, 'number', [...path, 'formula'], context);
       continue;
     }
@@ -211,14 +232,8 @@ function checkRuleIds(
 }
 
 function checkRules(definition: DefinitionShape, context: Context): void {
-  const periodEnvironment = {
-    variables: { ...parameterTypes(definition), ...metricTypes(definition) },
-    attributes: {},
-  };
-  const orderEnvironment = {
-    variables: { ...ORDER_FIELDS, ...parameterTypes(definition), ...metricTypes(definition) },
-    attributes: definition.attributes,
-  };
+  const periodEnvironment = formulaEnvironment(definition, 'period');
+  const orderEnvironment = formulaEnvironment(definition, 'order');
   definition.rules.forEach((rule, index) => {
     const path: Path = ['rules', index];
     if (rule.gate !== undefined) {
